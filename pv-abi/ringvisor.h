@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* pv-abi/ringvisor.h: the whole ringvisor guest ABI in one include. */
+#ifndef RINGVISOR_H
+#define RINGVISOR_H
+#include "abi.h"
+#include "elfnote.h"
+#include "hypercall.h"
+#include "shared_info.h"
+#include "start_info.h"
+#endif
