@@ -1,0 +1,84 @@
+/*
+ * monitor/domain.c: the end of a domain's life.  Whatever way a guest goes
+ * (a clean shutdown, a crash it reports, or a kill for breaking the
+ * rules), it leaves one line on the console, and its frames are scrubbed
+ * before they go back to the allocator, so the next domain never sees them.
+ */
+#include "abi.h"
+#include "console.h"
+#include "desc.h"
+#include "domain.h"
+#include "emulate.h"
+#include "frame.h"
+#include "layout.h"
+#include "paging.h"
+#include "rvlib.h"
+
+int monitor_failures; /* domains that did not end with poweroff code 0 */
+
+static void print_counts(struct domain *d)
+{
+    dlog(d, "emulated");
+    for (int i = 0; i < EMUL_COUNT; i++)
+        kprintf(" %s=%u", emul_names[i], d->emulated[i]);
+    kprintf("; hypercalls %u, exceptions bounced %u\n", d->stats.hypercalls, d->stats.traps_bounced);
+}
+
+static void end(struct domain *d)
+{
+    console_guest_flush(d);
+    print_counts(d);
+    d->state = DOM_DEAD;
+}
+
+void domain_kill(struct domain *d, const char *fmt, ...)
+{
+    va_list ap;
+    console_guest_flush(d);
+    dlog(d, "killed: ");
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+    d->exit_reason = -1;
+    monitor_failures++;
+    end(d);
+}
+
+void domain_exit(struct domain *d, int reason, int code)
+{
+    static const char *const names[] = { "poweroff", "reboot", "crash" };
+    console_guest_flush(d);
+    dlog(d, "exit %s code %d\n", names[reason], code);
+    d->exit_reason = reason;
+    d->exit_code = code;
+    if (reason != RV_SHUTDOWN_POWEROFF || code != 0)
+        monitor_failures++;
+    end(d);
+}
+
+/* Runs in the scheduler, never on the dead domain's own stack. */
+void domain_destroy(struct domain *d)
+{
+    for (uint32_t i = 0; i < d->nr_pages; i++)
+        zero_frame(d->first_mfn + i);
+    frames_free(d->first_mfn, d->nr_pages);
+    memset(d->shared, 0, 4096);
+    frames_free(d->shared_mfn, 1);
+    memset(d, 0, sizeof(*d));
+    d->state = DOM_FREE;
+}
+
+/* The base of a segment selector the guest uses (LDTs are not supported). */
+uint32_t seg_base(struct domain *d, uint32_t sel, int *ok)
+{
+    uint32_t idx = (sel & 0xffff) >> 3;
+    *ok = 1;
+    if (idx >= GDT_MON_CS_IDX && idx < GDT_ENTRIES)
+        return 0; /* the monitor's flat segments */
+    if ((sel & 4) || idx == 0 || idx >= RV_GDT_GUEST_ENTRIES) {
+        *ok = 0;
+        return 0;
+    }
+    return desc_base((uint32_t)d->gdt[idx], (uint32_t)(d->gdt[idx] >> 32));
+}

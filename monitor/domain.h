@@ -1,0 +1,94 @@
+/*
+ * monitor/domain.h: a domain (one guest OS) and its single virtual CPU.
+ * Everything the monitor knows about a guest hangs off struct domain.
+ */
+#ifndef MON_DOMAIN_H
+#define MON_DOMAIN_H
+
+#include <stdint.h>
+#include "hypercall.h"
+#include "shared_info.h"
+#include "modline.h"
+#include "trap.h"
+#include "layout.h"
+
+#define MAX_DOMAINS 32
+#define CONSOLE_LINE_MAX 160
+
+enum dom_state { DOM_FREE, DOM_RUNNABLE, DOM_RUNNING, DOM_BLOCKED, DOM_DEAD };
+
+struct context; /* saved monitor registers of a switched-out vCPU (swtch) */
+
+struct vtrap {            /* one entry of the guest's virtual IDT */
+    uint32_t address;     /* 0 = no handler */
+    uint16_t cs;
+    uint8_t flags;        /* RV_TI_* */
+};
+
+/* Per-domain counters, for the console and for profiling. */
+enum emul_insn { EMUL_CLI, EMUL_STI, EMUL_HLT, EMUL_COUNT };
+
+#define KSTACK_CANARY 0x52564b53u
+
+struct domain {
+    uint64_t gdt[512];           /* its GDT: the guest's entries, then the monitor's */
+    uint32_t kstack_canary;      /* KSTACK_CANARY: a monitor stack overflow hits it first */
+    uint8_t kstack[KSTACK_SIZE] __attribute__((aligned(16))); /* the trap frame sits at the top */
+    enum dom_state state;
+    uint32_t id;
+    char name[DOM_NAME_MAX];
+    int module;                  /* Multiboot module index it came from */
+
+    /* memory: a contiguous run of machine frames */
+    uint32_t first_mfn, nr_pages;
+    uint32_t cr3;                /* physical address of its L3 (PDPT) */
+    struct rv_shared_info *shared;   /* monitor's mapping of shared_info */
+    uint32_t shared_mfn;
+
+    /* the vCPU */
+    struct context *ctx;         /* where swtch() left its monitor stack */
+    struct trap_frame *frame;    /* the guest's registers while it is in the monitor */
+    struct vtrap traps[256];
+    uint32_t kernel_ss, kernel_esp;  /* stack_switch: ring-1 stack for ring-3 entries */
+    int fpu_ts;                  /* the guest's CR0.TS */
+    uint8_t fpu_state[512] __attribute__((aligned(16))); /* FXSAVE image */
+
+    /* console */
+    char line[CONSOLE_LINE_MAX];
+    uint32_t line_len;
+
+    /* accounting */
+    uint32_t ticks;              /* timer ticks of the current slice */
+    uint32_t emulated[EMUL_COUNT];
+    struct rv_vcpu_stats stats;
+    uint32_t hc_count[RV_NR_HYPERCALLS];
+
+    /* how it ended */
+    int exit_reason;             /* RV_SHUTDOWN_*, or -1 if killed */
+    int exit_code;
+};
+
+extern struct domain domains[MAX_DOMAINS] __attribute__((aligned(4096)));
+extern struct domain *current;   /* running domain, NULL in the scheduler */
+
+static inline struct rv_vcpu_info *vcpu_info(struct domain *d) { return &d->shared->vcpu_info[0]; }
+
+/* domain_build.c */
+struct multiboot_module;
+int domain_build(int index, const struct multiboot_module *m);
+
+/* domain.c */
+void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void domain_exit(struct domain *d, int reason, int code);
+void domain_destroy(struct domain *d);
+uint32_t seg_base(struct domain *d, uint32_t sel, int *ok);
+
+/* sched.c */
+void sched_start(void) __attribute__((noreturn));
+void sched_yield(void);
+void sched_block(void);
+void sched_leave_dead(void) __attribute__((noreturn));
+void sched_tick(void);
+void vcpu_prepare(struct domain *d, uint32_t entry, uint32_t esp, uint32_t esi);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * monitor/elf.h: reading a guest's ELF32 image and its ringvisor note.
+ * Pure logic: host-testable; copying into guest frames is the domain
+ * builder's job.
+ */
+#ifndef MON_ELF_H
+#define MON_ELF_H
+
+#include <stdint.h>
+#include "elfnote.h"
+
+#define ELF_MAX_SEGS 16
+
+struct elf_seg {
+    uint32_t va;      /* p_vaddr */
+    uint32_t offset;  /* p_offset in the file */
+    uint32_t filesz;  /* bytes copied from the file */
+    uint32_t memsz;   /* bytes in memory (the rest is zeroed) */
+    uint32_t flags;   /* p_flags (PF_X 1, PF_W 2, PF_R 4) */
+};
+
+struct elf_image {
+    uint32_t va_lo;   /* lowest PT_LOAD p_vaddr, rounded down to 4 KiB */
+    uint32_t va_hi;   /* highest p_vaddr + p_memsz, rounded up to 4 KiB */
+    uint32_t nsegs;
+    struct elf_seg seg[ELF_MAX_SEGS];
+    struct rv_elfnote_guest_info note;
+};
+
+/*
+ * Parses and validates an image of len bytes.  Returns 0, or -1 with *why
+ * naming the first problem, one of: "not an ELF file", "not ELF32 (wrong
+ * class)", "not little-endian", "not an i386 executable", "bad program
+ * headers", "no loadable segment", "too many segments", "segment outside
+ * the file", "segment outside the guest range" (below 4 KiB or reaching
+ * RV_HOLE_START, or wrapping), "overlapping segments", "missing ringvisor
+ * ELF note", "bad ringvisor ELF note", "ABI version unknown",
+ * "entry point outside the image", "hypercall page outside the image or
+ * not page aligned", "requires unsupported features".
+ * Only the major ABI version must match; the minor must be <= RV_ABI_MINOR.
+ */
+int elf_parse(const void *image, uint32_t len, struct elf_image *out, const char **why);
+
+#endif

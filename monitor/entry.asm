@@ -1,0 +1,170 @@
+; monitor/entry.asm: every way into and out of the monitor.
+;
+; All 256 IDT vectors land in a stub that makes the stack look the same:
+; the CPU's frame (EIP, CS, EFLAGS and, from ring 1 or 3, ESP and SS: SDM
+; Vol. 3A 6.12.1), an error code (a dummy where the CPU pushes none), the
+; vector, the general registers and the data segment registers: struct
+; trap_frame in trap.h.  Every gate is an interrupt gate, so the monitor
+; always runs with IF = 0 and is never preempted.
+;
+; The way out reloads the guest's segment registers and IRETs.  Those loads
+; and the IRET check descriptors the guest controls, so they may fault in
+; ring 0; the exception table (ex_table) sends such faults to fixups here
+; instead of to a monitor panic.
+
+MON_DS equ 0x808                ; layout.h GDT_MON_DS_IDX << 3
+
+%macro EX_ENTRY 2               ; faulting instruction, fixup
+    section .ex_table
+    dd %1, %2
+    section .text
+%endmacro
+
+section .text
+bits 32
+
+extern trap_dispatch
+extern exit_path_bad_frame
+
+; ---- the 256 entry stubs -------------------------------------------------
+%macro STUB 1
+vec_%1:
+%if (%1 = 8) || (%1 >= 10 && %1 <= 14) || (%1 = 17) || (%1 = 21) || (%1 = 29) || (%1 = 30)
+    push dword %1               ; the CPU pushed an error code
+%else
+    push dword 0                ; dummy error code
+    push dword %1
+%endif
+    jmp trap_common
+%endmacro
+
+%assign i 0
+%rep 256
+    STUB i
+%assign i i+1
+%endrep
+
+; Either way the stack now holds [vector][error code] under the CPU frame.
+
+global stub_table
+section .rodata
+align 4
+stub_table:
+%assign i 0
+%rep 256
+    dd vec_ %+ i
+%assign i i+1
+%endrep
+section .text
+
+; ---- common entry ----------------------------------------------------------
+trap_common:
+    pushad
+    push ds
+    push es
+    push fs
+    push gs
+    mov ax, MON_DS              ; the guest's segments stop below the hole
+    mov ds, ax
+    mov es, ax
+    cld
+    push esp                    ; struct trap_frame *
+    call trap_dispatch
+    add esp, 4
+
+; ---- the way out -------------------------------------------------------------
+global trap_return
+trap_return:
+.gs: pop gs
+.fs: pop fs
+.es: pop es
+.ds: pop ds
+    popad
+    add esp, 8                  ; vector, error code
+.iret:
+    iretd
+
+; A segment register load faulted (the guest changed or removed the
+; descriptor): the CPU left ESP at the saved selector.  Load the null
+; selector instead, as IRET itself does for data segments that are no
+; longer valid (SDM Vol. 2A IRET, "RETURN-TO-OUTER-PRIVILEGE-LEVEL").
+.fix_gs: mov dword [esp], 0
+    jmp .gs
+.fix_fs: mov dword [esp], 0
+    jmp .fs
+.fix_es: mov dword [esp], 0
+    jmp .es
+.fix_ds: mov dword [esp], 0
+    jmp .ds
+; The IRET itself faulted: the guest's CS, SS, EIP or ESP is unusable.
+; ESP points at the EIP of the frame; hand the whole frame to C, which
+; kills the domain and never returns.
+.fix_iret:
+    sub esp, 12*4 + 8           ; back to the start of struct trap_frame
+    push esp
+    call exit_path_bad_frame
+    ud2
+
+    EX_ENTRY trap_return.gs, trap_return.fix_gs
+    EX_ENTRY trap_return.fs, trap_return.fix_fs
+    EX_ENTRY trap_return.es, trap_return.fix_es
+    EX_ENTRY trap_return.ds, trap_return.fix_ds
+    EX_ENTRY trap_return.iret, trap_return.fix_iret
+
+; ---- context switch between monitor stacks -----------------------------
+; void swtch(struct context **save, struct context *load)
+; Saves the callee-saved registers on this stack, stores the stack pointer
+; in *save, and resumes the stack 'load' (xv6's swtch).
+global swtch
+swtch:
+    mov eax, [esp + 4]
+    mov edx, [esp + 8]
+    push ebp
+    push ebx
+    push esi
+    push edi
+    mov [eax], esp
+    mov esp, edx
+    pop edi
+    pop esi
+    pop ebx
+    pop ebp
+    ret
+
+; ---- guest memory access -------------------------------------------------
+; int guest_copy_raw(void *dst, const void *src, uint32_t n)
+; Returns 0, or -14 (RV_EFAULT) if either side faulted.  Callers have
+; already checked that the guest side lies below the hole; the fault this
+; catches is a page that is not present or, with CR0.WP set, read-only.
+global guest_copy_raw
+guest_copy_raw:
+    push esi
+    push edi
+    mov edi, [esp + 12]
+    mov esi, [esp + 16]
+    mov ecx, [esp + 20]
+.copy:
+    rep movsb
+    xor eax, eax
+.out:
+    pop edi
+    pop esi
+    ret
+.fault:
+    mov eax, -14
+    jmp .out
+    EX_ENTRY guest_copy_raw.copy, guest_copy_raw.fault
+
+; ---- segment reload after LGDT ---------------------------------------------
+global reload_segments
+reload_segments:
+    mov ax, MON_DS
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor ax, ax
+    mov fs, ax
+    mov gs, ax
+    jmp 0x800:.cs               ; MON_CS
+.cs:
+    ret

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/frame.c: the physical frame allocator.
+ *
+ * One bit per 4 KiB frame below 4 GiB (a set bit means "in use"), 128 KiB
+ * of bitmap in all.  Everything starts used; the Multiboot memory map frees
+ * the RAM it reports and the monitor then reserves its own image and the
+ * modules.  Frame 0 is never handed out, so 0 can mean "no frame" (it also
+ * holds the real-mode IVT and BIOS data area).
+ *
+ * Two kinds of request: single frames for the monitor's own page tables
+ * and structures, taken lowest first below a limit (so they stay inside
+ * the monitor's direct map), and a contiguous run for a whole domain,
+ * taken from the top of memory down, leaving low memory for the monitor.
+ */
+#include <stdint.h>
+#include "abi.h"
+#include "frame.h"
+
+#define WORDS (FRAME_MAX / 32)
+
+static uint32_t used[WORDS];
+static uint32_t nr_free;
+
+static int is_used(uint32_t mfn)
+{
+    return (used[mfn / 32] >> (mfn % 32)) & 1;
+}
+
+static void mark_used(uint32_t mfn)
+{
+    if (!is_used(mfn)) {
+        used[mfn / 32] |= 1u << (mfn % 32);
+        nr_free--;
+    }
+}
+
+/* Frame 0 stays used whatever the caller asks. */
+static void mark_free(uint32_t mfn)
+{
+    if (mfn != 0 && is_used(mfn)) {
+        used[mfn / 32] &= ~(1u << (mfn % 32));
+        nr_free++;
+    }
+}
+
+/* Clamps a frame number computed from a 64-bit byte address to FRAME_MAX. */
+static uint32_t clamp_mfn(uint64_t mfn)
+{
+    return mfn < FRAME_MAX ? (uint32_t)mfn : FRAME_MAX;
+}
+
+void frames_init(void)
+{
+    for (uint32_t i = 0; i < WORDS; i++)
+        used[i] = ~0u;
+    nr_free = 0;
+}
+
+void frames_add_free(uint64_t start, uint64_t end)
+{
+    /* Only whole frames inside the range are RAM we may use. */
+    uint32_t first = clamp_mfn((start >> RV_PAGE_SHIFT) + ((start & (RV_PAGE_SIZE - 1)) != 0));
+    uint32_t last = clamp_mfn(end >> RV_PAGE_SHIFT);
+
+    for (uint32_t mfn = first; mfn < last; mfn++)
+        mark_free(mfn);
+}
+
+void frames_reserve(uint64_t start, uint64_t end)
+{
+    /* Every frame the range touches is taken, even partly. */
+    uint32_t first = clamp_mfn(start >> RV_PAGE_SHIFT);
+    uint32_t last = clamp_mfn((end >> RV_PAGE_SHIFT) + ((end & (RV_PAGE_SIZE - 1)) != 0));
+
+    for (uint32_t mfn = first; mfn < last; mfn++)
+        mark_used(mfn);
+}
+
+uint32_t frame_alloc_below(uint32_t limit_mfn)
+{
+    uint32_t limit = limit_mfn < FRAME_MAX ? limit_mfn : FRAME_MAX;
+
+    for (uint32_t w = 0; w * 32 < limit; w++) {
+        if (used[w] == ~0u)
+            continue;
+        for (uint32_t mfn = w * 32; mfn < w * 32 + 32 && mfn < limit; mfn++) {
+            if (!is_used(mfn)) {
+                mark_used(mfn);
+                return mfn;
+            }
+        }
+    }
+    return 0;
+}
+
+/*
+ * Walks down from the top frame counting free frames in a row; the first
+ * time the count reaches n, [mfn, mfn + n) is the highest run that fits.
+ * Whole words that are all used or all free are stepped over at once.
+ */
+uint32_t frames_alloc_contig(uint32_t n)
+{
+    uint32_t run = 0, mfn = FRAME_MAX;
+
+    if (n == 0 || n > nr_free)
+        return 0;
+    while (mfn > 0) {
+        uint32_t word = used[(mfn - 1) / 32];
+        if (mfn % 32 == 0 && word == ~0u) {
+            run = 0;
+            mfn -= 32;
+        } else if (mfn % 32 == 0 && word == 0 && run + 32 < n) {
+            run += 32;
+            mfn -= 32;
+        } else {
+            mfn--;
+            run = is_used(mfn) ? 0 : run + 1;
+            if (run == n)
+                break;
+        }
+    }
+    if (run != n)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        mark_used(mfn + i);
+    return mfn;
+}
+
+void frames_free(uint32_t mfn, uint32_t n)
+{
+    /* Freeing a free frame is ignored, so a double free cannot inflate the count. */
+    for (uint32_t i = 0; i < n && mfn + i < FRAME_MAX && mfn + i >= mfn; i++)
+        mark_free(mfn + i);
+}
+
+uint32_t frames_free_count(void)
+{
+    return nr_free;
+}
+
+int frame_is_free(uint32_t mfn)
+{
+    return mfn < FRAME_MAX && !is_used(mfn);
+}

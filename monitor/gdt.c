@@ -1,0 +1,113 @@
+/*
+ * monitor/gdt.c: segments.  Ring compression rests on them: every
+ * descriptor a guest can load ends below RV_HOLE_START, so neither ring 1
+ * nor ring 3 can address the monitor even though paging would let ring 1
+ * (a supervisor level, SDM Vol. 3A 5.6) touch supervisor pages.
+ *
+ * Each domain has its own GDT page: entries 0-255 are the guest's, filled
+ * only through set_gdt/update_descriptor after desc_check(); entries 256 on
+ * are the monitor's and identical in every copy.  Switching domains is an
+ * LGDT.  One TSS serves the CPU: ESP0 is the running domain's monitor
+ * stack, SS1:ESP1 the ring-1 stack the guest gave with stack_switch, which
+ * the CPU uses when int 0x80 from ring 3 enters the guest kernel through a
+ * direct trap gate (SDM Vol. 3A 7.2.1, 6.12.1).  The TSS has no I/O bitmap:
+ * IN/OUT from ring 1 and 3 fault (SDM Vol. 1 18.5.2).
+ */
+#include "gdt.h"
+#include "abi.h"
+#include "console.h"
+#include "desc.h"
+#include "domain.h"
+#include "frame.h"
+#include "layout.h"
+#include "paging.h"
+#include "trap.h"
+#include "rvlib.h"
+#include "x86.h"
+
+struct tss cpu_tss __attribute__((aligned(128)));
+static struct tss df_tss __attribute__((aligned(128)));
+static uint8_t df_stack[4096] __attribute__((aligned(16)));
+static uint64_t idle_gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
+
+void df_task(void); /* panic.c: runs as the double-fault task */
+
+static uint64_t make(uint32_t base, uint32_t last, unsigned type, unsigned dpl, int system)
+{
+    uint32_t lo, hi;
+    desc_make(base, last, type, dpl, system, &lo, &hi);
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static void fill_monitor_entries(uint64_t *g)
+{
+    g[GDT_MON_CS_IDX] = make(0, 0xffffffff, 0xb, 0, 0);      /* code, exec/read, accessed */
+    g[GDT_MON_DS_IDX] = make(0, 0xffffffff, 0x3, 0, 0);      /* data, read/write, accessed */
+    g[GDT_TSS_IDX] = make((uint32_t)&cpu_tss, sizeof(cpu_tss) - 1, 0x9, 0, 1);
+    g[GDT_DF_TSS_IDX] = make((uint32_t)&df_tss, sizeof(df_tss) - 1, 0x9, 0, 1);
+    g[GDT_RING1_CS_IDX] = make(0, RV_GUEST_VA_LIMIT, 0xb, 1, 0);
+    g[GDT_RING1_DS_IDX] = make(0, RV_GUEST_VA_LIMIT, 0x3, 1, 0);
+    g[GDT_RING3_CS_IDX] = make(0, RV_GUEST_VA_LIMIT, 0xb, 3, 0);
+    g[GDT_RING3_DS_IDX] = make(0, RV_GUEST_VA_LIMIT, 0x3, 3, 0);
+}
+
+static void load(uint64_t *g)
+{
+    struct dtr d = { .limit = GDT_ENTRIES * 8 - 1, .base = (uint32_t)g };
+    lgdt(&d);
+}
+
+void gdt_init(void)
+{
+    cpu_tss.ss0 = MON_DS;
+    cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap: every port faults */
+    /* The double-fault task: a fresh stack and known segments, whatever state
+     * the monitor was in (SDM Vol. 3A 6.15, interrupt 8). */
+    df_tss.esp0 = df_tss.esp = (uint32_t)df_stack + sizeof(df_stack);
+    df_tss.ss0 = df_tss.ss = df_tss.ds = df_tss.es = MON_DS;
+    df_tss.cs = MON_CS;
+    df_tss.eip = (uint32_t)df_task;
+    df_tss.eflags = EFL_RSVD1;
+    df_tss.cr3 = VA2PA(boot_pdpt);
+    df_tss.iomap_base = sizeof(df_tss);
+    fill_monitor_entries(idle_gdt);
+    load(idle_gdt);
+    reload_segments();
+    ltr(MON_TSS_SEL);
+}
+
+void gdt_domain_init(struct domain *d)
+{
+    memset(d->gdt, 0, 4096);
+    memcpy(&d->gdt[GDT_MON_CS_IDX], &idle_gdt[GDT_MON_CS_IDX],
+           (GDT_ENTRIES - GDT_MON_CS_IDX) * 8);
+}
+
+void gdt_load(struct domain *d)
+{
+    load(d->gdt);
+    cpu_tss.esp0 = (uint32_t)d->kstack + KSTACK_SIZE;
+    cpu_tss.ss1 = d->kernel_ss;
+    cpu_tss.esp1 = d->kernel_esp;
+}
+
+void gdt_load_idle(void)
+{
+    load(idle_gdt);
+    cpu_tss.ss1 = cpu_tss.esp1 = 0;
+}
+
+int gdt_ring1_selector_ok(struct domain *d, uint32_t sel, int want_code)
+{
+    if ((sel & 3) != 1 || sel > 0xffff)
+        return 0;
+    if (sel == (want_code ? RV_FLAT_RING1_CS : RV_FLAT_RING1_DS))
+        return 1;
+    uint32_t idx = sel >> 3;
+    if ((sel & 4) || idx == 0 || idx >= RV_GDT_GUEST_ENTRIES)
+        return 0;
+    uint32_t hi = (uint32_t)(d->gdt[idx] >> 32);
+    if (!desc_is_present(hi) || desc_dpl(hi) != 1 || desc_is_code(hi) != want_code)
+        return 0;
+    return want_code || (hi & 0x200); /* data must be writable (type bit 1) */
+}

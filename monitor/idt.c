@@ -1,0 +1,82 @@
+/*
+ * monitor/idt.c: the interrupt descriptor table.
+ *
+ * Every vector enters the monitor through an interrupt gate (IF cleared:
+ * the monitor is never interrupted) with DPL 0, so a guest's "int n" of
+ * such a vector raises #GP with the vector in the error code (SDM Vol. 3A
+ * 6.12.1.1) and traps.c bounces it to the guest's handler.  The exceptions:
+ *   - 0x82, the hypercall vector: DPL 1, so only ring 1 may call it;
+ *   - 3 (int3) and 4 (into): DPL 3, so they arrive as #BP/#OF like on bare
+ *     hardware and are bounced;
+ *   - the running domain's direct vectors: a guest that registers a
+ *     syscall vector (DPL 3, events left on) gets a real trap gate to its
+ *     ring-1 handler while it runs.  A trap gate, not an interrupt gate:
+ *     IF must stay 1 in ring 1 or the timer could never preempt the guest
+ *     (ring 1 cannot set IF again, IOPL is 0).  int 0x80 from ring 3 then
+ *     reaches the guest kernel with no monitor work at all.
+ */
+#include "idt.h"
+#include "abi.h"
+#include "domain.h"
+#include "layout.h"
+#include "trap.h"
+#include "x86.h"
+
+#define GATE_INTR 0xe
+#define GATE_TRAP 0xf
+
+static uint64_t idt[256] __attribute__((aligned(4096)));
+
+static uint64_t gate(uint32_t sel, uint32_t off, unsigned type, unsigned dpl)
+{
+    uint32_t lo = (sel << 16) | (off & 0xffff);
+    uint32_t hi = (off & 0xffff0000u) | 0x8000u | (dpl << 13) | (type << 8);
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t monitor_gate(unsigned v)
+{
+    unsigned dpl = 0;
+    if (v == RV_HYPERCALL_VECTOR)
+        dpl = 1;
+    else if (v == VEC_BP || v == VEC_OF)
+        dpl = 3;
+    return gate(MON_CS, stub_table[v], GATE_INTR, dpl);
+}
+
+void idt_init(void)
+{
+    for (unsigned v = 0; v < 256; v++)
+        idt[v] = monitor_gate(v);
+    /* #DF goes through a task gate: a monitor stack overflow would otherwise
+     * fault again pushing the frame and reset the machine. */
+    idt[VEC_DF] = ((uint64_t)(0x8000u | (5u << 8)) << 32) | ((uint32_t)MON_DF_TSS_SEL << 16);
+    struct dtr d = { .limit = sizeof(idt) - 1, .base = (uint32_t)idt };
+    lidt(&d);
+}
+
+int idt_vector_direct_ok(unsigned v)
+{
+    return v >= VEC_IRQ_END && v < 256 && v != RV_HYPERCALL_VECTOR;
+}
+
+static int is_direct(const struct vtrap *t, unsigned v)
+{
+    return t->address && idt_vector_direct_ok(v) && (t->flags & RV_TI_DPL_MASK) == 3 &&
+           !(t->flags & RV_TI_MASK_EVENTS);
+}
+
+void idt_load_domain(struct domain *d)
+{
+    for (unsigned v = VEC_IRQ_END; v < 256; v++) {
+        const struct vtrap *t = &d->traps[v];
+        idt[v] = is_direct(t, v) ? gate(t->cs, t->address, GATE_TRAP, 3) : monitor_gate(v);
+    }
+}
+
+void idt_unload_domain(struct domain *d)
+{
+    (void)d;
+    for (unsigned v = VEC_IRQ_END; v < 256; v++)
+        idt[v] = monitor_gate(v);
+}

@@ -1,0 +1,10 @@
+/* monitor/idt.h: the one IDT, and the direct trap gates of the running domain. */
+#ifndef MON_IDT_H
+#define MON_IDT_H
+#include <stdint.h>
+struct domain;
+void idt_init(void);
+int idt_vector_direct_ok(unsigned vector); /* may a guest own this vector outright? */
+void idt_load_domain(struct domain *d);    /* install d's direct gates */
+void idt_unload_domain(struct domain *d);  /* back to the monitor's gates */
+#endif

@@ -1,0 +1,116 @@
+/*
+ * monitor/main.c: the monitor's start of day and its end.
+ *
+ * boot.asm has turned on PAE paging with the hole mapped; kmain() brings up
+ * the console, the frame allocator (from the Multiboot memory map), the
+ * monitor's page tables, GDT, TSS, IDT, FPU and interrupts, turns every
+ * Multiboot module into a domain and hands the CPU to the scheduler.
+ */
+#include "abi.h"
+#include "console.h"
+#include "domain.h"
+#include "frame.h"
+#include "gdt.h"
+#include "idt.h"
+#include "irq.h"
+#include "layout.h"
+#include "modline.h"
+#include "multiboot.h"
+#include "paging.h"
+#include "rvlib.h"
+#include "serial.h"
+#include "x86.h"
+
+extern char mon_phys_start[], mon_phys_end[];
+extern uint32_t sched_quantum_ticks;
+uint8_t fpu_init_state[512] __attribute__((aligned(16)));
+static struct monline monline;
+
+/* Multiboot structures live where the loader put them; we reach them through the direct map. */
+static void *mb_ptr(uint32_t pa, uint32_t len)
+{
+    if (pa >= MON_DIRECT_END || len > MON_DIRECT_END - pa)
+        panic("multiboot data at 0x%x is beyond the monitor's direct map (48 MiB)", pa);
+    return PA2VA(pa);
+}
+
+static void memory_init(const struct multiboot_info *mbi)
+{
+    if (!(mbi->flags & MBI_MMAP))
+        panic("the boot loader gave no memory map");
+    frames_init();
+    uint32_t off = 0;
+    while (off + sizeof(struct multiboot_mmap) <= mbi->mmap_length) {
+        const struct multiboot_mmap *e = mb_ptr(mbi->mmap_addr + off, sizeof(*e));
+        if (e->type == 1)
+            frames_add_free(e->addr, e->addr + e->len);
+        off += e->size + 4;
+    }
+    frames_reserve(0, 0x100000); /* BIOS data, the real-mode IVT, option ROMs */
+    frames_reserve((uint32_t)mon_phys_start, (uint32_t)mon_phys_end);
+    frames_reserve((uint32_t)VA2PA(mbi), (uint32_t)VA2PA(mbi) + sizeof(*mbi));
+    frames_reserve(mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
+    if (mbi->flags & MBI_MODS) {
+        const struct multiboot_module *m = mb_ptr(mbi->mods_addr, mbi->mods_count * sizeof(*m));
+        frames_reserve(mbi->mods_addr, (uint64_t)mbi->mods_addr + mbi->mods_count * sizeof(*m));
+        for (uint32_t i = 0; i < mbi->mods_count; i++) {
+            frames_reserve(m[i].mod_start, m[i].mod_end);
+            if (m[i].string)
+                frames_reserve(m[i].string, (uint64_t)m[i].string + RV_CMDLINE_MAX + 64);
+        }
+    }
+    if (mbi->flags & MBI_CMDLINE)
+        frames_reserve(mbi->cmdline, (uint64_t)mbi->cmdline + 4096);
+}
+
+/* SSE state handling and x87 error reporting the modern way (SDM Vol. 3A 13.1). */
+static void fpu_init(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    if (!(d & (1u << 24)))
+        panic("this CPU has no FXSAVE/FXRSTOR");
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+    __asm__ volatile("fninit; fxsave %0" : "=m"(fpu_init_state));
+}
+
+void monitor_exit(int failed)
+{
+    if (monline.autoexit) {
+        outb(0xf4, failed ? 1 : 0);     /* QEMU isa-debug-exit: status (v << 1) | 1 */
+        for (const char *s = "Shutdown"; *s; s++)
+            outb(0x8900, (uint8_t)*s);  /* Bochs: leave the simulation */
+    }
+    cli();
+    for (;;)
+        hlt();
+}
+
+void kmain(uint32_t magic, uint32_t mbi_pa)
+{
+    serial_init();
+    kprintf("\n");
+    mlog("ringvisor monitor, ABI %u.%u, hole at 0x%08x\n", RV_ABI_MAJOR, RV_ABI_MINOR, RV_HOLE_START);
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+        panic("not started by a Multiboot loader (magic 0x%x)", magic);
+    const struct multiboot_info *mbi = mb_ptr(mbi_pa, sizeof(*mbi));
+    monline_parse((mbi->flags & MBI_CMDLINE) ? mb_ptr(mbi->cmdline, 1) : "", &monline);
+    sched_quantum_ticks = (monline.quantum_ms * TIMER_HZ + 999) / 1000;
+    memory_init(mbi);
+    paging_init();
+    gdt_init();
+    idt_init();
+    fpu_init();
+    irq_init();
+    mlog("memory: %u MiB free for domains and the monitor\n", frames_free_count() / 256);
+
+    uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;
+    const struct multiboot_module *m = nmods ? mb_ptr(mbi->mods_addr, nmods * sizeof(*m)) : 0;
+    if (nmods == 0)
+        mlog("no guest modules given: nothing to run\n");
+    for (uint32_t i = 0; i < nmods; i++)
+        domain_build((int)i, &m[i]);
+    mlog("memory: %u MiB free after building domains\n", frames_free_count() / 256);
+    sched_start();
+}

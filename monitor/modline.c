@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/modline.c: parsing the monitor's and each guest module's
+ * Multiboot command line (syntax in tests/PROTOCOL.md).
+ *
+ * A module line is "<path> [name=N] [mem=S] [-- <guest command line>]".
+ * Both GRUB's "module" command and QEMU's -initrd hand the path over as
+ * the first word.  Everything after " -- " belongs to the guest and is
+ * copied byte for byte; before it, an unknown word refuses the module, so
+ * a typo never silently boots a guest with the wrong memory size.
+ */
+#include <stdint.h>
+#include "modline.h"
+#include "rvlib.h"
+
+#define DEFAULT_MEM_KB 4096
+#define MIN_MEM_KB 64
+#define MAX_MEM_KB (3u * 1024 * 1024)
+#define DEFAULT_QUANTUM_MS 10
+#define MAX_QUANTUM_MS 1000
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static const char *skip_spaces(const char *s)
+{
+    while (is_space(*s))
+        s++;
+    return s;
+}
+
+static size_t word_len(const char *s)
+{
+    size_t n = 0;
+    while (s[n] && !is_space(s[n]))
+        n++;
+    return n;
+}
+
+/* Does the word [w, w + len) start with key (e.g. "mem=")? */
+static int has_key(const char *w, size_t len, const char *key)
+{
+    size_t k = strlen(key);
+    return len >= k && strncmp(w, key, k) == 0;
+}
+
+static int name_char_ok(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+}
+
+/* Copies a word into dst[size], ending it with "..." when it does not fit. */
+static void copy_truncated(char *dst, size_t size, const char *w, size_t len)
+{
+    if (len < size) {
+        memcpy(dst, w, len);
+        dst[len] = '\0';
+        return;
+    }
+    memcpy(dst, w, size - 4);
+    memcpy(dst + size - 4, "...", 4);
+}
+
+/*
+ * The name a module gets without name=: its path's basename without the
+ * extension, cut to fit, with characters a name may not hold made '_'.
+ */
+static void default_name(char *name, const char *path, size_t len)
+{
+    const char *base = path, *dot = NULL;
+    size_t n;
+
+    for (size_t i = 0; i < len; i++)
+        if (path[i] == '/')
+            base = path + i + 1;
+    len -= (size_t)(base - path);
+    for (size_t i = 1; i < len; i++)   /* a leading dot is not an extension */
+        if (base[i] == '.')
+            dot = base + i;
+    if (dot)
+        len = (size_t)(dot - base);
+    if (len == 0) {
+        strlcpy(name, "guest", DOM_NAME_MAX);
+        return;
+    }
+    n = len < DOM_NAME_MAX - 1 ? len : DOM_NAME_MAX - 1;
+    for (size_t i = 0; i < n; i++)
+        name[i] = name_char_ok(base[i]) ? base[i] : '_';
+    name[n] = '\0';
+}
+
+static const char *parse_name(const char *v, size_t len, char *name)
+{
+    if (len == 0)
+        return "empty name";
+    if (len >= DOM_NAME_MAX)
+        return "name too long";
+    for (size_t i = 0; i < len; i++)
+        if (!name_char_ok(v[i]))
+            return "name has characters other than [A-Za-z0-9._-]";
+    memcpy(name, v, len);
+    name[len] = '\0';
+    return NULL;
+}
+
+/* A decimal number of [v, v + len) up to limit; returns the number of digits used. */
+static size_t parse_decimal(const char *v, size_t len, uint64_t limit, uint64_t *out)
+{
+    size_t i = 0;
+    uint64_t n = 0;
+
+    for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+        n = n * 10 + (uint64_t)(v[i] - '0');
+        if (n > limit)
+            return 0;
+    }
+    *out = n;
+    return i;
+}
+
+/* "<decimal>[K|M|G]", default unit KiB. */
+static const char *parse_mem(const char *v, size_t len, uint32_t *kb)
+{
+    uint64_t n, shift = 0;
+    size_t d = parse_decimal(v, len, MAX_MEM_KB, &n);
+
+    if (d == 0 || len - d > 1)
+        return "bad mem= value";
+    if (len - d == 1) {
+        switch (v[d]) {
+        case 'K': case 'k': shift = 0; break;
+        case 'M': case 'm': shift = 10; break;
+        case 'G': case 'g': shift = 20; break;
+        default: return "bad mem= value";
+        }
+    }
+    n <<= shift;   /* n <= 3 Gi before the shift: no overflow in 64 bits */
+    if (n % 4 || n < MIN_MEM_KB || n > MAX_MEM_KB)
+        return "bad mem= value";
+    *kb = (uint32_t)n;
+    return NULL;
+}
+
+/* The text after "--": one separating blank is dropped, the rest kept verbatim. */
+static const char *copy_cmdline(const char *rest, char *cmdline)
+{
+    if (is_space(*rest))
+        rest++;
+    if (strlen(rest) >= RV_CMDLINE_MAX)
+        return "guest command line too long";
+    strlcpy(cmdline, rest, RV_CMDLINE_MAX);
+    return NULL;
+}
+
+static const char *parse_option(const char *w, size_t len, struct modline *out)
+{
+    if (has_key(w, len, "name="))
+        return parse_name(w + 5, len - 5, out->name);
+    if (has_key(w, len, "mem="))
+        return parse_mem(w + 4, len - 4, &out->mem_kb);
+    return "unknown option";
+}
+
+int modline_parse(const char *s, struct modline *out, const char **why)
+{
+    const char *problem = NULL;
+    size_t len;
+
+    memset(out, 0, sizeof *out);
+    out->mem_kb = DEFAULT_MEM_KB;
+    s = skip_spaces(s);
+    len = word_len(s);
+    copy_truncated(out->path, sizeof out->path, s, len);
+    default_name(out->name, s, len);
+    for (s += len; !problem; s += len) {
+        s = skip_spaces(s);
+        len = word_len(s);
+        if (len == 0)
+            break;
+        if (len == 2 && s[0] == '-' && s[1] == '-') {
+            problem = copy_cmdline(s + 2, out->cmdline);
+            break;
+        }
+        problem = parse_option(s, len, out);
+    }
+    if (!problem)
+        return 0;
+    if (why)
+        *why = problem;
+    return -1;
+}
+
+int monline_parse(const char *s, struct monline *out)
+{
+    uint64_t q;
+    size_t len;
+
+    out->autoexit = 0;
+    out->quantum_ms = DEFAULT_QUANTUM_MS;
+    for (s = skip_spaces(s); *s; s = skip_spaces(s + len)) {
+        len = word_len(s);
+        if (len == 8 && strncmp(s, "autoexit", 8) == 0)
+            out->autoexit = 1;
+        else if (has_key(s, len, "quantum=") && len > 8 &&
+                 parse_decimal(s + 8, len - 8, MAX_QUANTUM_MS, &q) == len - 8 && q >= 1)
+            out->quantum_ms = (uint32_t)q;
+    }
+    return 0;
+}

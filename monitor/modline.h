@@ -1,0 +1,39 @@
+/*
+ * monitor/modline.h: parsing Multiboot command lines: the monitor's own and
+ * each guest module's (tests/PROTOCOL.md gives the syntax).  Pure logic:
+ * host-testable.
+ */
+#ifndef MON_MODLINE_H
+#define MON_MODLINE_H
+
+#include <stdint.h>
+#include "start_info.h"
+
+#define DOM_NAME_MAX 24
+
+struct modline {
+    char path[64];                    /* first word, truncated with "..." if longer */
+    char name[DOM_NAME_MAX];          /* name= or the path's basename without extension */
+    uint32_t mem_kb;                  /* mem=, default 4096 */
+    char cmdline[RV_CMDLINE_MAX];     /* everything after " -- " */
+};
+
+/*
+ * Returns 0, or -1 with *why set ("unknown option <key>" is not possible
+ * with a static string, so: "unknown option", "bad mem= value", "name too
+ * long", "name has characters other than [A-Za-z0-9._-]", "guest command
+ * line too long"; the out->path is filled before any error so callers can
+ * name the module).  mem accepts a decimal number with suffix K, M or G
+ * (default unit: K) and must be a multiple of 4 KiB, at least 64 KiB,
+ * at most 3 GiB.
+ */
+int modline_parse(const char *s, struct modline *out, const char **why);
+
+struct monline {
+    int autoexit;         /* "autoexit" */
+    uint32_t quantum_ms;  /* "quantum=N", default 10, 1..1000 */
+};
+/* Unknown words are ignored (GRUB may add its own); returns 0. */
+int monline_parse(const char *s, struct monline *out);
+
+#endif

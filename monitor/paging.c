@@ -1,0 +1,104 @@
+/*
+ * monitor/paging.c: the monitor's page tables.
+ *
+ * The hole (RV_HOLE_START and up) is the same in every address space: its
+ * L2 slots in the top GiB point at the monitor's own 2 MiB direct-map pages
+ * and window L1 tables, and every guest's top L2 carries copies of them
+ * (domain_build.c).  They are marked global (CR4.PGE, SDM Vol. 3A 4.10.2.4)
+ * so switching CR3 between guests does not flush them.  They are
+ * supervisor pages, which ring 1 could reach: the segment limits, not
+ * paging, keep a guest out of the hole.
+ *
+ * The window maps frames outside the direct map (guest memory, modules):
+ * a bump region for whole module images and a set of single-frame slots.
+ */
+#include "paging.h"
+#include "console.h"
+#include "layout.h"
+#include "frame.h"
+#include "rvlib.h"
+#include "x86.h"
+
+pte_t boot_pdpt[512] __attribute__((aligned(4096), section(".bss.pagetables")));
+pte_t boot_l2_low[512] __attribute__((aligned(4096), section(".bss.pagetables")));
+pte_t mon_l2_top[512] __attribute__((aligned(4096), section(".bss.pagetables")));
+static pte_t window_l1[MON_WINDOW_L1S * 512] __attribute__((aligned(4096)));
+uint32_t idle_cr3;
+
+static uint32_t bulk_used;                 /* pages used in the bulk region */
+static uint32_t slot_used[MON_WINDOW_SLOT_PAGES / 32];
+
+static pte_t *window_pte(uint32_t page) { return &window_l1[page]; }
+static uint32_t window_va(uint32_t page) { return MON_WINDOW_VA + (page << 12); }
+
+void paging_init(void)
+{
+    /* Point the window's L2 slots at its L1 tables (L2 index 504 on). */
+    uint32_t first = (MON_WINDOW_VA - 0xC0000000u) >> 21;
+    for (uint32_t i = 0; i < MON_WINDOW_L1S; i++)
+        mon_l2_top[first + i] = VA2PA(&window_l1[i * 512]) | PG_P | PG_RW;
+    /* Drop the identity map the boot code needed; turn on global pages. */
+    boot_pdpt[0] = 0;
+    write_cr4(read_cr4() | CR4_PGE);
+    idle_cr3 = VA2PA(boot_pdpt);
+    write_cr3(idle_cr3);
+}
+
+static void window_set(uint32_t page, uint32_t mfn)
+{
+    *window_pte(page) = ((pte_t)mfn << 12) | PG_P | PG_RW | PG_A | PG_D;
+    invlpg(window_va(page));
+}
+
+static void window_clear(uint32_t page)
+{
+    *window_pte(page) = 0;
+    invlpg(window_va(page));
+}
+
+void *map_frame(uint32_t mfn)
+{
+    for (uint32_t i = 0; i < MON_WINDOW_SLOT_PAGES; i++) {
+        if (slot_used[i / 32] & (1u << (i % 32)))
+            continue;
+        slot_used[i / 32] |= 1u << (i % 32);
+        window_set(MON_WINDOW_BULK_PAGES + i, mfn);
+        return (void *)window_va(MON_WINDOW_BULK_PAGES + i);
+    }
+    panic("map_frame: all %u window slots in use", MON_WINDOW_SLOT_PAGES);
+}
+
+void unmap_frame(void *va)
+{
+    uint32_t page = ((uint32_t)va - MON_WINDOW_VA) >> 12;
+    uint32_t i = page - MON_WINDOW_BULK_PAGES;
+    if (i >= MON_WINDOW_SLOT_PAGES)
+        panic("unmap_frame: %p is not a window slot", va);
+    slot_used[i / 32] &= ~(1u << (i % 32));
+    window_clear(page);
+}
+
+void *map_frames(uint32_t mfn, uint32_t n)
+{
+    if (n > MON_WINDOW_BULK_PAGES - bulk_used)
+        return 0;
+    uint32_t start = bulk_used;
+    for (uint32_t i = 0; i < n; i++)
+        window_set(start + i, mfn + i);
+    bulk_used += n;
+    return (void *)window_va(start);
+}
+
+void unmap_frames(void)
+{
+    for (uint32_t i = 0; i < bulk_used; i++)
+        window_clear(i);
+    bulk_used = 0;
+}
+
+void zero_frame(uint32_t mfn)
+{
+    void *p = map_frame(mfn);
+    memset(p, 0, 4096);
+    unmap_frame(p);
+}

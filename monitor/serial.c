@@ -1,0 +1,60 @@
+/*
+ * monitor/serial.c: the 16550 UART on COM1, the monitor's only console.
+ * Output is polled (the monitor prints little and must print even from a
+ * panic with interrupts off); input arrives by IRQ 4 into a small ring that
+ * the console_io hypercall drains.  Register map: PC16550D data sheet.
+ */
+#include "serial.h"
+#include "x86.h"
+
+#define COM1 0x3f8
+#define REG_DATA 0
+#define REG_IER 1  /* interrupt enable */
+#define REG_FCR 2  /* FIFO control */
+#define REG_LCR 3  /* line control */
+#define REG_MCR 4  /* modem control: OUT2 gates the IRQ line on PCs */
+#define REG_LSR 5  /* line status */
+#define LSR_DR 0x01   /* data ready */
+#define LSR_THRE 0x20 /* transmit holding register empty */
+
+static char rx_ring[256];
+static unsigned rx_head, rx_tail; /* head: next write, tail: next read */
+
+void serial_init(void)
+{
+    outb(COM1 + REG_IER, 0);
+    outb(COM1 + REG_LCR, 0x80);          /* DLAB: divisor follows */
+    outb(COM1 + REG_DATA, 1);            /* 115200 baud = 115200 / 1 */
+    outb(COM1 + REG_IER, 0);
+    outb(COM1 + REG_LCR, 0x03);          /* 8N1 */
+    outb(COM1 + REG_FCR, 0xc7);          /* FIFOs on, cleared, 14-byte trigger */
+    outb(COM1 + REG_MCR, 0x0b);          /* DTR, RTS, OUT2 */
+    outb(COM1 + REG_IER, 0x01);          /* interrupt on received data */
+}
+
+void serial_putc(char c)
+{
+    if (c == '\n')
+        serial_putc('\r');
+    for (unsigned spin = 0; spin < 100000; spin++)
+        if (inb(COM1 + REG_LSR) & LSR_THRE)
+            break;
+    outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+/* IRQ 4: move every received byte into the ring; drop bytes when it is full. */
+void serial_irq(void)
+{
+    while (inb(COM1 + REG_LSR) & LSR_DR) {
+        char c = (char)inb(COM1 + REG_DATA);
+        if (rx_head - rx_tail < sizeof(rx_ring))
+            rx_ring[rx_head++ % sizeof(rx_ring)] = c;
+    }
+}
+
+int serial_getc(void)
+{
+    if (rx_tail == rx_head)
+        return -1;
+    return (unsigned char)rx_ring[rx_tail++ % sizeof(rx_ring)];
+}
