@@ -23,6 +23,7 @@ XCFLAGS   := -m32 -std=c11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector
              -Ipv-abi
 XLDFLAGS  := -m elf_i386 -nostdlib --build-id=none -z noexecstack
 NASMFLAGS := -f elf32 -g -F dwarf
+LIBGCC    := $(shell $(CC) -m32 -print-libgcc-file-name)
 
 .PHONY: all iso run check unit conformance strict setup clean
 all:

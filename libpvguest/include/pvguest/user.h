@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pvguest/user.h: running code in ring 3.
+ */
+#ifndef PVGUEST_USER_H
+#define PVGUEST_USER_H
+
+/*
+ * The ring-1 stack the monitor (or the CPU, through a real trap gate)
+ * switches to when ring 3 is interrupted: stack_switch(RV_FLAT_RING1_DS,
+ * top).  Returns the hypercall's result.
+ */
+long rv_stack_switch_to(void *kernel_stack_top);
+
+/*
+ * Enters fn in ring 3 with ESP = user_stack_top, CS = RV_FLAT_RING3_CS,
+ * SS = DS = ES = RV_FLAT_RING3_DS, FS = GS = 0, and the general registers
+ * zeroed.  Never returns: fn must leave through a system call (a return
+ * from fn jumps to address 0).  The start-of-day mappings are
+ * user-accessible, so fn and its stack may live anywhere in the image.
+ */
+_Noreturn void rv_enter_user(void (*fn)(void), void *user_stack_top);
+
+/* The selector in CS now; (rv_read_cs() & 3) is the ring we run in. */
+static inline unsigned rv_read_cs(void)
+{
+    unsigned cs;
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    return cs & 0xffff;
+}
+
+#endif
