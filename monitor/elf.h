@@ -38,6 +38,14 @@ struct elf_image {
  * "entry point outside the image", "hypercall page outside the image or
  * not page aligned", "requires unsupported features".
  * Only the major ABI version must match; the minor must be <= RV_ABI_MINOR.
+ * Details: a PT_LOAD with filesz > memsz is "bad program headers"; one with
+ * memsz 0 is skipped.  The note is looked for in PT_NOTE segments, then in
+ * SHT_NOTE sections (a section table that does not fit the file is
+ * ignored); a note named "Ringvisor" of another type is skipped, one of
+ * type RV_ELFNOTE_GUEST_INFO with descsz < 20 is "bad ringvisor ELF note".
+ * The entry must lie inside a PT_LOAD segment's memory; the hypercall page
+ * (required when RV_FEAT_HYPERCALL_PAGE is set) inside [va_lo, va_hi).
+ * why may be NULL.
  */
 int elf_parse(const void *image, uint32_t len, struct elf_image *out, const char **why);
 

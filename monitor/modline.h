@@ -21,11 +21,15 @@ struct modline {
 /*
  * Returns 0, or -1 with *why set ("unknown option <key>" is not possible
  * with a static string, so: "unknown option", "bad mem= value", "name too
- * long", "name has characters other than [A-Za-z0-9._-]", "guest command
- * line too long"; the out->path is filled before any error so callers can
- * name the module).  mem accepts a decimal number with suffix K, M or G
- * (default unit: K) and must be a multiple of 4 KiB, at least 64 KiB,
- * at most 3 GiB.
+ * long", "empty name", "name has characters other than [A-Za-z0-9._-]",
+ * "guest command line too long"; the out->path is filled before any error
+ * so callers can name the module).  mem accepts a decimal number with
+ * suffix K, M or G (either case; default unit: K) and must be a multiple
+ * of 4 KiB, at least 64 KiB, at most 3 GiB.  Words are separated by spaces
+ * or tabs; a repeated option takes its last value.  The default name is
+ * cut to DOM_NAME_MAX-1 characters, other characters than [A-Za-z0-9._-]
+ * become '_', and an empty one becomes "guest".  After the word "--" one
+ * blank is dropped and the rest is the guest command line, byte for byte.
  */
 int modline_parse(const char *s, struct modline *out, const char **why);
 
@@ -33,7 +37,7 @@ struct monline {
     int autoexit;         /* "autoexit" */
     uint32_t quantum_ms;  /* "quantum=N", default 10, 1..1000 */
 };
-/* Unknown words are ignored (GRUB may add its own); returns 0. */
+/* Unknown words, and quantum= values that are not 1..1000, are ignored (GRUB may add its own words); returns 0. */
 int monline_parse(const char *s, struct monline *out);
 
 #endif

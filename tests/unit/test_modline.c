@@ -1,0 +1,194 @@
+/* tests/unit/test_modline.c: module and monitor command lines (monitor/modline.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "modline.h"
+#include "harness.h"
+
+static struct modline ml;
+static const char *why;
+
+/* Parses s into ml; returns modline_parse's result, why = NULL on success. */
+static int parse(const char *s)
+{
+    why = NULL;
+    memset(&ml, 0x5a, sizeof ml);          /* stale bytes must not survive */
+    return modline_parse(s, &ml, &why);
+}
+
+TEST(modline_defaults, "defaults: name from the path's basename, mem 4096 KiB, empty command line")
+{
+    CHECK_EQ(parse("/boot/hello.elf"), 0);
+    CHECK_STR(ml.path, "/boot/hello.elf");
+    CHECK_STR(ml.name, "hello");
+    CHECK_EQ(ml.mem_kb, 4096);
+    CHECK_STR(ml.cmdline, "");
+    CHECK(why == NULL);
+
+    CHECK_EQ(parse("  \t/boot/tests/paging-basic.elf  "), 0);   /* blanks around */
+    CHECK_STR(ml.path, "/boot/tests/paging-basic.elf");
+    CHECK_STR(ml.name, "paging-basic");
+    CHECK_EQ(parse("kernel"), 0);
+    CHECK_STR(ml.name, "kernel");
+    CHECK_EQ(parse("/a/b.c.elf"), 0);
+    CHECK_STR(ml.name, "b.c");                  /* only the last extension goes */
+    CHECK_EQ(parse("/boot/.hidden"), 0);
+    CHECK_STR(ml.name, ".hidden");              /* a leading dot is not an extension */
+    CHECK_EQ(parse("(hd0,msdos1)/boot/g+1.elf"), 0);
+    CHECK_STR(ml.name, "g_1");                  /* odd characters become '_' */
+    CHECK_EQ(parse("/boot/"), 0);
+    CHECK_STR(ml.name, "guest");
+    CHECK_EQ(parse(""), 0);
+    CHECK_STR(ml.path, "");
+    CHECK_STR(ml.name, "guest");
+}
+
+TEST(modline_long_path, "a long path is cut with \"...\" and its default name to DOM_NAME_MAX-1")
+{
+    char line[200];
+
+    memset(line, 0, sizeof line);
+    strcpy(line, "/boot/");
+    memset(line + 6, 'a', 100);
+    strcat(line, ".elf name=x");
+    CHECK_EQ(parse(line), 0);
+    CHECK_EQ(strlen(ml.path), sizeof ml.path - 1);
+    CHECK(strncmp(ml.path, "/boot/aaaa", 10) == 0);
+    CHECK_STR(ml.path + sizeof ml.path - 4, "...");
+    CHECK_STR(ml.name, "x");
+    CHECK_EQ(parse("/boot/abcdefghijklmnopqrstuvwxyz0123.elf"), 0);
+    CHECK_STR(ml.name, "abcdefghijklmnopqrstuvw");
+    CHECK_EQ(strlen(ml.name), DOM_NAME_MAX - 1);
+}
+
+TEST(modline_name, "name= sets the name; too long, empty or odd characters are refused")
+{
+    CHECK_EQ(parse("/boot/hello.elf name=web-1.a_b"), 0);
+    CHECK_STR(ml.name, "web-1.a_b");
+    CHECK_EQ(parse("/g name=abcdefghijklmnopqrstuvw"), 0);        /* 23 characters */
+    CHECK_STR(ml.name, "abcdefghijklmnopqrstuvw");
+    CHECK_EQ(parse("/g name=abcdefghijklmnopqrstuvwx"), -1);      /* 24 */
+    CHECK_STR(why, "name too long");
+    CHECK_EQ(parse("/g name=a/b"), -1);
+    CHECK_STR(why, "name has characters other than [A-Za-z0-9._-]");
+    CHECK_EQ(parse("/g name=a:b"), -1);
+    CHECK_EQ(parse("/g name="), -1);
+    CHECK_STR(why, "empty name");
+    CHECK_EQ(parse("/g name=first name=second"), 0);              /* the last one wins */
+    CHECK_STR(ml.name, "second");
+}
+
+/* mem= of s: the KiB, or -1 when refused. */
+static long mem(const char *value)
+{
+    char line[64];
+    snprintf(line, sizeof line, "/g mem=%s", value);
+    if (parse(line) != 0) {
+        CHECK_STR(why, "bad mem= value");
+        return -1;
+    }
+    return (long)ml.mem_kb;
+}
+
+TEST(modline_mem, "mem= with K, M, G or no suffix; bounds and junk refused")
+{
+    CHECK_EQ(mem("16M"), 16384);
+    CHECK_EQ(mem("512K"), 512);
+    CHECK_EQ(mem("1G"), 1048576);
+    CHECK_EQ(mem("4096"), 4096);
+    CHECK_EQ(mem("64"), 64);
+    CHECK_EQ(mem("64k"), 64);
+    CHECK_EQ(mem("2m"), 2048);
+    CHECK_EQ(mem("3G"), 3145728);
+    CHECK_EQ(mem("3072M"), 3145728);
+    CHECK_EQ(mem("0016M"), 16384);
+    CHECK_EQ(mem("3073M"), -1);        /* above 3 GiB */
+    CHECK_EQ(mem("4G"), -1);
+    CHECK_EQ(mem("60"), -1);           /* below 64 KiB */
+    CHECK_EQ(mem("0"), -1);
+    CHECK_EQ(mem("66"), -1);           /* not a multiple of 4 KiB */
+    CHECK_EQ(mem(""), -1);
+    CHECK_EQ(mem("M"), -1);
+    CHECK_EQ(mem("16MB"), -1);
+    CHECK_EQ(mem("16T"), -1);
+    CHECK_EQ(mem("-16M"), -1);
+    CHECK_EQ(mem("0x100"), -1);
+    CHECK_EQ(mem("99999999999999999999999M"), -1);   /* overflow */
+    CHECK_EQ(mem("4294967300K"), -1);
+    CHECK_EQ(mem("18014398509481984G"), -1);         /* 2^54: 2^74 KiB once scaled */
+}
+
+TEST(modline_unknown, "an unknown option refuses the module, with the path already filled in")
+{
+    CHECK_EQ(parse("/boot/x.elf verbose"), -1);
+    CHECK_STR(why, "unknown option");
+    CHECK_STR(ml.path, "/boot/x.elf");
+    CHECK_EQ(parse("/boot/x.elf memory=4M"), -1);
+    CHECK_STR(why, "unknown option");
+    CHECK_EQ(parse("/boot/x.elf --foo"), -1);
+    CHECK_EQ(parse("/boot/x.elf NAME=a"), -1);
+    CHECK_EQ(parse("/boot/x.elf mem=4M bogus -- ok"), -1);
+}
+
+TEST(modline_cmdline, "everything after -- is the guest's, kept verbatim")
+{
+    CHECK_EQ(parse("/boot/linux name=lx mem=64M -- console=rv0  root=/dev/ram0 -- mem=x "), 0);
+    CHECK_STR(ml.name, "lx");
+    CHECK_EQ(ml.mem_kb, 65536);
+    CHECK_STR(ml.cmdline, "console=rv0  root=/dev/ram0 -- mem=x ");
+    CHECK_EQ(parse("/boot/g --"), 0);
+    CHECK_STR(ml.cmdline, "");
+    CHECK_EQ(parse("/boot/g -- "), 0);
+    CHECK_STR(ml.cmdline, "");
+    CHECK_EQ(parse("/boot/g --   a"), 0);
+    CHECK_STR(ml.cmdline, "  a");            /* one blank separates, the rest is kept */
+    CHECK_EQ(parse("/boot/g\t--\tx"), 0);
+    CHECK_STR(ml.cmdline, "x");
+    CHECK_EQ(parse("/boot/g -- name=bad/name"), 0);
+    CHECK_STR(ml.name, "g");                 /* options after -- are not ours */
+}
+
+TEST(modline_cmdline_long, "a guest command line longer than RV_CMDLINE_MAX-1 is refused")
+{
+    static char line[RV_CMDLINE_MAX + 64];
+    size_t head = strlen("/g -- ");
+
+    strcpy(line, "/g -- ");
+    memset(line + head, 'c', RV_CMDLINE_MAX - 1);
+    line[head + RV_CMDLINE_MAX - 1] = '\0';
+    CHECK_EQ(parse(line), 0);
+    CHECK_EQ(strlen(ml.cmdline), RV_CMDLINE_MAX - 1);
+    line[head + RV_CMDLINE_MAX - 1] = 'c';
+    line[head + RV_CMDLINE_MAX] = '\0';
+    CHECK_EQ(parse(line), -1);
+    CHECK_STR(why, "guest command line too long");
+}
+
+static struct monline mon;
+
+TEST(monline, "monitor line: autoexit, quantum=N (1..1000), other words ignored")
+{
+    memset(&mon, 0x5a, sizeof mon);
+    CHECK_EQ(monline_parse("", &mon), 0);
+    CHECK_EQ(mon.autoexit, 0);
+    CHECK_EQ(mon.quantum_ms, 10);
+    CHECK_EQ(monline_parse("/boot/ringvisor autoexit quantum=5", &mon), 0);
+    CHECK_EQ(mon.autoexit, 1);
+    CHECK_EQ(mon.quantum_ms, 5);
+    monline_parse("quantum=1000", &mon);
+    CHECK_EQ(mon.autoexit, 0);
+    CHECK_EQ(mon.quantum_ms, 1000);
+    monline_parse("quantum=1", &mon);
+    CHECK_EQ(mon.quantum_ms, 1);
+    monline_parse("quantum=0", &mon);
+    CHECK_EQ(mon.quantum_ms, 10);
+    monline_parse("quantum=1001", &mon);
+    CHECK_EQ(mon.quantum_ms, 10);
+    monline_parse("quantum=5ms quantum= quantum=-3 quantum=99999999999999999999", &mon);
+    CHECK_EQ(mon.quantum_ms, 10);
+    monline_parse("autoexitx noautoexit xautoexit", &mon);
+    CHECK_EQ(mon.autoexit, 0);
+    monline_parse("\tautoexit\t", &mon);
+    CHECK_EQ(mon.autoexit, 1);
+    CHECK_EQ(monline_parse("console=ttyS0 debug --", &mon), 0);
+}
