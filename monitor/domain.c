@@ -11,10 +11,19 @@
 #include "emulate.h"
 #include "frame.h"
 #include "layout.h"
+#include "mm.h"
 #include "paging.h"
 #include "rvlib.h"
 
 int monitor_failures; /* domains that did not end with poweroff code 0 */
+
+void domain_print_memory(struct domain *d)
+{
+    uint32_t pt, pinned, writable;
+    mm_count(d, &pt, &pinned, &writable);
+    dlog(d, "memory: %u frames (%u KiB), %u page-table frames (%u pinned), %u mapped writable\n",
+         d->nr_pages, d->nr_pages * 4, pt, pinned, writable);
+}
 
 static void print_counts(struct domain *d)
 {
@@ -28,6 +37,7 @@ static void end(struct domain *d)
 {
     console_guest_flush(d);
     print_counts(d);
+    domain_print_memory(d);
     d->state = DOM_DEAD;
 }
 
@@ -62,8 +72,10 @@ void domain_destroy(struct domain *d)
 {
     for (uint32_t i = 0; i < d->nr_pages; i++)
         zero_frame(d->first_mfn + i);
+    mm_release(d->first_mfn, d->nr_pages);
     frames_free(d->first_mfn, d->nr_pages);
     memset(d->shared, 0, 4096);
+    mm_release(d->shared_mfn, 1);
     frames_free(d->shared_mfn, 1);
     memset(d, 0, sizeof(*d));
     d->state = DOM_FREE;

@@ -42,6 +42,7 @@ struct domain {
     /* memory: a contiguous run of machine frames */
     uint32_t first_mfn, nr_pages;
     uint32_t cr3;                /* physical address of its L3 (PDPT) */
+    uint32_t base_mfn;           /* that L3's frame: the current base (mm.c) */
     struct rv_shared_info *shared;   /* monitor's mapping of shared_info */
     uint32_t shared_mfn;
 
@@ -81,6 +82,7 @@ int domain_build(int index, const struct multiboot_module *m);
 void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void domain_exit(struct domain *d, int reason, int code);
 void domain_destroy(struct domain *d);
+void domain_print_memory(struct domain *d);
 uint32_t seg_base(struct domain *d, uint32_t sel, int *ok);
 
 /* sched.c */

@@ -19,6 +19,7 @@
 #include "frame.h"
 #include "gdt.h"
 #include "layout.h"
+#include "mm.h"
 #include "modline.h"
 #include "multiboot.h"
 #include "paging.h"
@@ -213,6 +214,8 @@ static int build_memory(struct domain *d, const struct layout *l, const uint8_t 
         return -1;
     }
     d->nr_pages = l->nr_pages;
+    mm_assign(d, d->first_mfn, l->nr_pages);
+    mm_assign(d, d->shared_mfn, 1);
     d->shared = PA2VA(d->shared_mfn << 12);
     memset(d->shared, 0, 4096);
     d->shared->vcpu_info[0].evtchn_upcall_mask = 1; /* events start masked, as on Xen */
@@ -222,7 +225,10 @@ static int build_memory(struct domain *d, const struct layout *l, const uint8_t 
     build_l3(d, l);
     build_l2s(d, l);
     build_l1s(d, l);
-    d->cr3 = (d->first_mfn + l->pt_pfn) << 12;
+    /* Type and count everything the tables reference, as if the guest had
+     * pinned its L3 and loaded it: the same validation as later updates. */
+    if (mm_install_base(d, d->first_mfn + l->pt_pfn))
+        panic("d%u: the start-of-day page tables do not validate", d->id);
     if (ei->note.hypercall_page) {
         uint8_t *p = map_frame(d->first_mfn + ((ei->note.hypercall_page - l->virt_base) >> 12));
         fill_hypercall_page(p);
@@ -279,5 +285,6 @@ int domain_build(int index, const struct multiboot_module *m)
     vcpu_prepare(d, ei.note.entry, l.virt_base + (l.free_pfn << 12), l.virt_base + (l.si_pfn << 12));
     d->state = DOM_RUNNABLE;
     dlog(d, "started, %u KiB at mfn 0x%x, entry 0x%x\n", ml.mem_kb, d->first_mfn, ei.note.entry);
+    domain_print_memory(d);
     return 0;
 }

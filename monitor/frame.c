@@ -127,6 +127,21 @@ uint32_t frames_alloc_contig(uint32_t n)
     return mfn;
 }
 
+uint32_t frames_alloc_contig_below(uint32_t n, uint32_t limit_mfn)
+{
+    uint32_t limit = limit_mfn < FRAME_MAX ? limit_mfn : FRAME_MAX, run = 0;
+
+    for (uint32_t mfn = 1; n && mfn < limit; mfn++) {
+        run = is_used(mfn) ? 0 : run + 1;
+        if (run == n) {
+            for (uint32_t i = 0; i < n; i++)
+                mark_used(mfn + 1 - n + i);
+            return mfn + 1 - n;
+        }
+    }
+    return 0;
+}
+
 void frames_free(uint32_t mfn, uint32_t n)
 {
     /* Freeing a free frame is ignored, so a double free cannot inflate the count. */

@@ -19,6 +19,8 @@ void frames_reserve(uint64_t start, uint64_t end);   /* byte range, rounded outw
 uint32_t frame_alloc_below(uint32_t limit_mfn);
 /* n contiguous frames, highest address range first; returns the first mfn or 0. */
 uint32_t frames_alloc_contig(uint32_t n);
+/* n contiguous frames below limit_mfn, lowest first (monitor tables); the first mfn or 0. */
+uint32_t frames_alloc_contig_below(uint32_t n, uint32_t limit_mfn);
 void frames_free(uint32_t mfn, uint32_t n);          /* frames already free, frame 0, and frames past FRAME_MAX are left alone */
 uint32_t frames_free_count(void);
 int frame_is_free(uint32_t mfn);

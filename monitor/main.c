@@ -15,6 +15,7 @@
 #include "irq.h"
 #include "layout.h"
 #include "modline.h"
+#include "mm.h"
 #include "multiboot.h"
 #include "paging.h"
 #include "rvlib.h"
@@ -34,16 +35,21 @@ static void *mb_ptr(uint32_t pa, uint32_t len)
     return PA2VA(pa);
 }
 
-static void memory_init(const struct multiboot_info *mbi)
+/* Frees the RAM the memory map reports; returns the frame just past the highest (below 4 GiB). */
+static uint32_t memory_init(const struct multiboot_info *mbi)
 {
+    uint64_t top = 0;
     if (!(mbi->flags & MBI_MMAP))
         panic("the boot loader gave no memory map");
     frames_init();
     uint32_t off = 0;
     while (off + sizeof(struct multiboot_mmap) <= mbi->mmap_length) {
         const struct multiboot_mmap *e = mb_ptr(mbi->mmap_addr + off, sizeof(*e));
-        if (e->type == 1)
+        if (e->type == 1) {
             frames_add_free(e->addr, e->addr + e->len);
+            if (e->addr + e->len > top)
+                top = e->addr + e->len;
+        }
         off += e->size + 4;
     }
     frames_reserve(0, 0x100000); /* BIOS data, the real-mode IVT, option ROMs */
@@ -61,6 +67,7 @@ static void memory_init(const struct multiboot_info *mbi)
     }
     if (mbi->flags & MBI_CMDLINE)
         frames_reserve(mbi->cmdline, (uint64_t)mbi->cmdline + 4096);
+    return top >= (1ull << 32) ? FRAME_MAX : (uint32_t)(top >> 12);
 }
 
 /* SSE state handling and x87 error reporting the modern way (SDM Vol. 3A 13.1). */
@@ -97,8 +104,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     const struct multiboot_info *mbi = mb_ptr(mbi_pa, sizeof(*mbi));
     monline_parse((mbi->flags & MBI_CMDLINE) ? mb_ptr(mbi->cmdline, 1) : "", &monline);
     sched_quantum_ticks = (monline.quantum_ms * TIMER_HZ + 999) / 1000;
-    memory_init(mbi);
+    uint32_t max_mfn = memory_init(mbi);
     paging_init();
+    mm_init(max_mfn);
     gdt_init();
     idt_init();
     fpu_init();

@@ -13,6 +13,7 @@
 #define RV_HYPERCALL_H
 
 #include <stdint.h>
+#include "memory.h"
 
 /*  X(number, name, number of arguments) */
 #define RV_HYPERCALLS(X)          \
@@ -26,7 +27,11 @@
     X(7, fpu_taskswitch, 1)       \
     X(8, iret, 0)                 \
     X(9, multicall, 2)            \
-    X(10, vcpu_op, 2)
+    X(10, vcpu_op, 2)             \
+    X(11, mmu_update, 3)          \
+    X(12, mmuext_op, 3)           \
+    X(13, update_va_mapping, 4)   \
+    X(14, memory_op, 2)
 
 #define RV_HC_ENUM(nr, name, nargs) RV_HC_##name = nr,
 enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };

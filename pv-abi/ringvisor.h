@@ -5,6 +5,7 @@
 #include "abi.h"
 #include "elfnote.h"
 #include "hypercall.h"
+#include "memory.h"
 #include "shared_info.h"
 #include "start_info.h"
 #endif

@@ -248,3 +248,16 @@ TEST(frame_model, "random add/reserve/alloc/free agree with a reference model")
             unit_fail(__FILE__, __LINE__, "frame %u: free %d, want %d", m, frame_is_free(m), freed[m]);
     CHECK_EQ(bad, 0);
 }
+
+TEST(frame_contig_below, "frames_alloc_contig_below takes the lowest run under the limit")
+{
+    frames_init();
+    frames_add_free(MB, 2 * MB);                 /* frames 0x100 - 0x1ff */
+    frames_reserve(MB + 4 * KB, MB + 8 * KB);    /* 0x101 used: a run of 1 at 0x100 */
+    CHECK_EQ(frames_alloc_contig_below(2, 0x200), 0x102);
+    CHECK_EQ(frames_alloc_contig_below(1, 0x200), 0x100);
+    CHECK_EQ(frames_alloc_contig_below(8, 0x10a), 0);      /* 0x104 + 8 > limit */
+    CHECK_EQ(frames_alloc_contig_below(6, 0x10a), 0x104);
+    CHECK_EQ(frames_alloc_contig_below(0, 0x200), 0);
+    CHECK_EQ(frames_free_count(), 256 - 10);
+}
