@@ -1,0 +1,60 @@
+# tests/build.mk: running the tests.
+#
+#   make check       set up (with Bochs), build everything, then host unit
+#                    tests, the runner's own tests, conformance on QEMU TCG
+#                    and the strict tests on Bochs; the last line counts all
+#   make check-tcg   the same without Bochs (quick iteration)
+#   make conformance every conformance test on QEMU TCG only
+#   make strict      the strict tests on Bochs only
+#
+# RUNFLAGS go to tests/run.py, e.g. RUNFLAGS="--filter paging --keep-logs".
+# Results: build/test-results/{results.tap,junit.xml}; logs of failed
+# boots: build/test-logs/.
+
+-include tests/unit/unit.mk
+-include tests/framework/framework.mk
+-include tests/conformance/conformance.mk
+
+# Steps that must follow one another (set-up before any build) run as
+# sub-makes of the same top Makefile.
+SUBMAKE      := $(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory
+TEST_RESULTS := $(BUILD)/test-results
+RUNFLAGS     ?=
+RUN_TESTS    := $(PYTHON) tests/run.py --build $(BUILD) $(RUNFLAGS)
+
+.PHONY: check-tcg
+
+# Host suites write their output to a file as well as the terminal; the
+# runner reads each one's closing "N passed, N failed" line and adds it in.
+# A suite that fails is not fatal here: its failures are counted, and the
+# runner's exit status says so.  Without tests/unit/unit.mk there is no
+# unit suite yet.
+UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
+               $(TEST_RESULTS)/runner.log
+
+# The test steps of check and check-tcg ($1: runner flags).  They run in the
+# target's own recipe, not a sub-make, so that when tests fail make adds a
+# single "Error 1" line on stderr after the runner's summary.
+define run-checks
+	@mkdir -p $(TEST_RESULTS)
+	$(if $(wildcard tests/unit/unit.mk),@$(SUBMAKE) unit 2>&1 | tee $(TEST_RESULTS)/unit.log)
+	@$(PYTHON) tests/runner_test.py >$(TEST_RESULTS)/runner.log 2>&1; true
+	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES))
+endef
+
+check:
+	@bash tools/setup.sh base bochs
+	@$(SUBMAKE) all
+	$(call run-checks,)
+
+check-tcg:
+	@bash tools/setup.sh base
+	@$(SUBMAKE) all
+	$(call run-checks,--tcg-only)
+
+conformance: all
+	@$(RUN_TESTS) --tcg-only
+
+strict: all
+	@bash tools/setup.sh bochs
+	@$(RUN_TESTS) --bochs-only
