@@ -85,6 +85,7 @@ static void fpu_init(void)
 void monitor_exit(int failed)
 {
     if (monline.autoexit) {
+        serial_drain();
         outb(0xf4, failed ? 1 : 0);     /* QEMU isa-debug-exit: status (v << 1) | 1 */
         for (const char *s = "Shutdown"; *s; s++)
             outb(0x8900, (uint8_t)*s);  /* Bochs: leave the simulation */

@@ -3,9 +3,12 @@
  * monitor/modline.c: parsing the monitor's and each guest module's
  * Multiboot command line (syntax in tests/PROTOCOL.md).
  *
- * A module line is "<path> [name=N] [mem=S] [-- <guest command line>]".
- * Both GRUB's "module" command and QEMU's -initrd hand the path over as
- * the first word.  Everything after " -- " belongs to the guest and is
+ * A module line is "[<path>] [name=N] [mem=S] [-- <guest command line>]".
+ * QEMU's -initrd hands the path over as the first word; GRUB 2's "module"
+ * command does not (only the words after the file name), so a first word
+ * with '=' in it, or "--", is taken as an option, not a path (a GRUB
+ * config can repeat the path, as tools/mkiso.sh does, to name the module
+ * in messages).  Everything after " -- " belongs to the guest and is
  * copied byte for byte; before it, an unknown word refuses the module, so
  * a typo never silently boots a guest with the wrong memory size.
  */
@@ -164,6 +167,17 @@ static const char *parse_option(const char *w, size_t len, struct modline *out)
     return "unknown option";
 }
 
+/* The first word is the module's path unless it is an option or "--". */
+static int is_path(const char *w, size_t len)
+{
+    if (len == 0 || (len == 2 && w[0] == '-' && w[1] == '-'))
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (w[i] == '=')
+            return 0;
+    return 1;
+}
+
 int modline_parse(const char *s, struct modline *out, const char **why)
 {
     const char *problem = NULL;
@@ -173,6 +187,8 @@ int modline_parse(const char *s, struct modline *out, const char **why)
     out->mem_kb = DEFAULT_MEM_KB;
     s = skip_spaces(s);
     len = word_len(s);
+    if (!is_path(s, len))
+        len = 0;
     copy_truncated(out->path, sizeof out->path, s, len);
     default_name(out->name, s, len);
     for (s += len; !problem; s += len) {

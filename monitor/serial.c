@@ -16,6 +16,7 @@
 #define REG_LSR 5  /* line status */
 #define LSR_DR 0x01   /* data ready */
 #define LSR_THRE 0x20 /* transmit holding register empty */
+#define LSR_TEMT 0x40 /* transmitter empty: FIFO and shift register */
 
 static char rx_ring[256];
 static unsigned rx_head, rx_tail; /* head: next write, tail: next read */
@@ -40,6 +41,15 @@ void serial_putc(char c)
         if (inb(COM1 + REG_LSR) & LSR_THRE)
             break;
     outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+/* Waits until every byte has left the UART (an emulator that stops right
+ * after would lose what is still in the FIFO). */
+void serial_drain(void)
+{
+    for (unsigned spin = 0; spin < 1000000; spin++)
+        if (inb(COM1 + REG_LSR) & LSR_TEMT)
+            break;
 }
 
 /* IRQ 4: move every received byte into the ring; drop bytes when it is full. */

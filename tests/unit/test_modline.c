@@ -43,6 +43,22 @@ TEST(modline_defaults, "defaults: name from the path's basename, mem 4096 KiB, e
     CHECK_STR(ml.name, "guest");
 }
 
+TEST(modline_grub_no_path, "GRUB 2 passes no path: a first word that is an option or -- is not one")
+{
+    CHECK_EQ(parse("name=web mem=8M -- console=hvc0"), 0);
+    CHECK_STR(ml.path, "");
+    CHECK_STR(ml.name, "web");
+    CHECK_EQ(ml.mem_kb, 8192);
+    CHECK_STR(ml.cmdline, "console=hvc0");
+    CHECK_EQ(parse("mem=1M"), 0);
+    CHECK_STR(ml.name, "guest");
+    CHECK_EQ(parse("-- a b"), 0);
+    CHECK_STR(ml.path, "");
+    CHECK_STR(ml.cmdline, "a b");
+    CHECK_EQ(parse("bogus=1"), -1);
+    CHECK_STR(why, "unknown option");
+}
+
 TEST(modline_long_path, "a long path is cut with \"...\" and its default name to DOM_NAME_MAX-1")
 {
     char line[200];
