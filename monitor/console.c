@@ -6,6 +6,7 @@
  */
 #include "console.h"
 #include "domain.h"
+#include "evtchn.h"
 #include "rvlib.h"
 #include "serial.h"
 #include "x86.h"
@@ -70,6 +71,91 @@ void console_guest_write(struct domain *d, const char *buf, uint32_t n)
             console_guest_flush(d); /* a long line continues on the next one */
         d->line[d->line_len++] = c;
     }
+}
+
+/* ---- input and the console focus ------------------------------------------ */
+
+static struct domain *focus;
+static int escape; /* the previous byte was Ctrl-A */
+
+static int alive(const struct domain *d)
+{
+    return d && d->state != DOM_FREE && d->state != DOM_DEAD;
+}
+
+/* The focus moves to the next live domain after `from` (in id order). */
+static struct domain *next_focus(struct domain *from)
+{
+    unsigned start = from ? (unsigned)(from - domains) + 1 : 0;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = &domains[(start + i) % MAX_DOMAINS];
+        if (alive(d))
+            return d;
+    }
+    return 0;
+}
+
+static struct domain *focus_domain(void)
+{
+    if (!alive(focus))
+        focus = next_focus(focus);
+    return focus;
+}
+
+static void deliver(char c)
+{
+    struct domain *d = focus_domain();
+    if (!d || d->in_head - d->in_tail >= sizeof(d->in_ring))
+        return; /* nobody listens, or it does not read: drop, as a UART overrun would */
+    d->in_ring[d->in_head++ % sizeof(d->in_ring)] = c;
+    evtchn_send_virq(d, RV_VIRQ_CONSOLE);
+}
+
+static void command(char c)
+{
+    switch (c) {
+    case 'n':
+        focus = next_focus(focus_domain());
+        if (focus)
+            mlog("console input now goes to d%u %s\n", focus->id, focus->name);
+        break;
+    case 't':
+        sched_print_table();
+        break;
+    case 'm':
+        for (unsigned i = 0; i < MAX_DOMAINS; i++)
+            if (alive(&domains[i]))
+                domain_print_memory(&domains[i]);
+        break;
+    case 0x01:
+        deliver(c);
+        break;
+    default:
+        mlog("Ctrl-A then: n = next domain gets the console, t = CPU table, m = memory, "
+             "Ctrl-A = send Ctrl-A\n");
+    }
+}
+
+void console_input(void)
+{
+    int c;
+    while ((c = serial_getc()) >= 0) {
+        if (escape)
+            command((char)c);
+        else if (c != 0x01)
+            deliver((char)c);
+        escape = !escape && c == 0x01;
+    }
+}
+
+uint32_t console_read(struct domain *d, char *buf, uint32_t n)
+{
+    uint32_t i = 0;
+    if (d != focus_domain())
+        return 0;
+    while (i < n && d->in_tail != d->in_head)
+        buf[i++] = d->in_ring[d->in_tail++ % sizeof(d->in_ring)];
+    return i;
 }
 
 void monitor_exit(int failed);

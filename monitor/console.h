@@ -20,6 +20,12 @@ void dlog(const struct domain *d, const char *fmt, ...) __attribute__((format(pr
 void console_guest_write(struct domain *d, const char *buf, uint32_t n);
 void console_guest_flush(struct domain *d);
 
+/* IRQ 4: serial input goes to the domain with the console focus; Ctrl-A
+ * starts a monitor command (Ctrl-A h lists them). */
+void console_input(void);
+/* Up to n bytes of input for d (it has the focus or it gets nothing). */
+uint32_t console_read(struct domain *d, char *buf, uint32_t n);
+
 __attribute__((noreturn)) void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

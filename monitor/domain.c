@@ -9,6 +9,9 @@
 #include "desc.h"
 #include "domain.h"
 #include "emulate.h"
+#include "evtchn.h"
+#include "modline.h"
+#include "multiboot.h"
 #include "frame.h"
 #include "layout.h"
 #include "mm.h"
@@ -35,6 +38,8 @@ static void print_counts(struct domain *d)
 
 static void end(struct domain *d)
 {
+    evtchn_close_all(d); /* peers see their ports unbound at once */
+    d->timer_deadline = 0;
     console_guest_flush(d);
     print_counts(d);
     domain_print_memory(d);
@@ -65,6 +70,32 @@ void domain_exit(struct domain *d, int reason, int code)
     if (reason != RV_SHUTDOWN_POWEROFF || code != 0)
         monitor_failures++;
     end(d);
+}
+
+const struct multiboot_module *boot_modules;
+static uint32_t restarts[MAX_DOMAINS * 4];    /* per module: restarts after a crash */
+
+static int wants_restart(const struct domain *d)
+{
+    if (d->restart == RESTART_REBOOT || d->restart == RESTART_ALWAYS)
+        if (d->exit_reason == RV_SHUTDOWN_REBOOT)
+            return 1;
+    if (d->restart != RESTART_ALWAYS || (uint32_t)d->module >= sizeof(restarts) / sizeof(restarts[0]))
+        return 0;
+    return restarts[d->module]++ < 5;
+}
+
+/* A dead domain's resources go back; its module may start again. */
+void domain_reap(struct domain *d)
+{
+    int module = d->module, again = wants_restart(d);
+    char name[DOM_NAME_MAX];
+    strlcpy(name, d->name, sizeof(name));
+    domain_destroy(d);
+    if (again) {
+        mlog("d%u %s: restarting from module %d\n", d->id, name, module);
+        domain_build(module, &boot_modules[module]);
+    }
 }
 
 /* Runs in the scheduler, never on the dead domain's own stack. */

@@ -11,6 +11,7 @@
 #include "modline.h"
 #include "trap.h"
 #include "layout.h"
+#include "evtchn.h"
 
 #define MAX_DOMAINS 32
 #define CONSOLE_LINE_MAX 160
@@ -54,12 +55,34 @@ struct domain {
     int fpu_ts;                  /* the guest's CR0.TS */
     uint8_t fpu_state[512] __attribute__((aligned(16))); /* FXSAVE image */
 
+    /* events and time */
+    struct evtchn evtchn[RV_NR_EVTCHN];
+    uint32_t virq_port[RV_NR_VIRQS];
+    uint32_t callback_cs, callback_eip;  /* set_callbacks */
+    uint64_t timer_deadline;     /* set_timer_op, ns; 0 = none */
+    uint32_t events_raised, events_delivered;
+
+    /* scheduling (sched.c) */
+    uint32_t restart;            /* RESTART_* from its module line */
+    uint32_t weight;             /* share of the CPU against other domains' weights */
+    uint32_t cap;                /* at most this % of the CPU, 0 = no cap */
+    uint64_t vruntime;           /* CPU time scaled by 256 / weight */
+    uint64_t run_start;          /* when it was last switched in: its quantum started */
+    uint64_t acct_start;         /* CPU time is counted up to here */
+    uint64_t cpu_ns;             /* CPU time used in all */
+    uint64_t period_ns;          /* CPU time used in this cap period */
+    int yielded;                 /* let others run first at the next pick */
+    uint32_t poll_ports[RV_POLL_MAX], nr_poll;  /* sched_op poll: what wakes it */
+    uint64_t poll_deadline;
+    int polling, poll_timed_out;
+
     /* console */
     char line[CONSOLE_LINE_MAX];
     uint32_t line_len;
+    char in_ring[256];           /* serial input while it has the focus */
+    uint32_t in_head, in_tail;
 
     /* accounting */
-    uint32_t ticks;              /* timer ticks of the current slice */
     uint32_t emulated[EMUL_COUNT];
     struct rv_vcpu_stats stats;
     uint32_t hc_count[RV_NR_HYPERCALLS];
@@ -82,6 +105,8 @@ int domain_build(int index, const struct multiboot_module *m);
 void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void domain_exit(struct domain *d, int reason, int code);
 void domain_destroy(struct domain *d);
+void domain_reap(struct domain *d);
+extern const struct multiboot_module *boot_modules;
 void domain_print_memory(struct domain *d);
 uint32_t seg_base(struct domain *d, uint32_t sel, int *ok);
 
@@ -90,7 +115,12 @@ void sched_start(void) __attribute__((noreturn));
 void sched_yield(void);
 void sched_block(void);
 void sched_leave_dead(void) __attribute__((noreturn));
-void sched_tick(void);
+void sched_wake(struct domain *d);
+void sched_poll_wake(struct domain *d, uint32_t port);
+int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t timeout);
+void sched_print_table(void);
+void timer_interrupt(void);
+void timer_reprogram(void);
 void vcpu_prepare(struct domain *d, uint32_t entry, uint32_t esp, uint32_t esi);
 
 #endif

@@ -272,6 +272,9 @@ int domain_build(int index, const struct multiboot_module *m)
     d->id = (uint32_t)(d - domains) + 1;
     strlcpy(d->name, ml.name, sizeof(d->name));
     d->module = index;
+    d->weight = ml.weight;
+    d->cap = ml.cap;
+    d->restart = ml.restart;
     if (build_memory(d, &l, img, &ei)) {
         rv_snprintf(why_buf, sizeof(why_buf), "not enough free memory for mem=%uK", ml.mem_kb);
         memset(d, 0, sizeof(*d));

@@ -8,7 +8,6 @@
 #include "elfnote.h"
 #include "hypercall_table.h"
 #include "rvlib.h"
-#include "serial.h"
 #include "uaccess.h"
 
 #ifndef RINGVISOR_BUILD_ID
@@ -46,19 +45,13 @@ static int32_t console_write(struct domain *d, uint32_t count, uint32_t buf)
     return (int32_t)count;
 }
 
-/* Serial input belongs to the domain holding the console focus (the first
- * domain, until console switching arrives with events). */
-static int32_t console_read(struct domain *d, uint32_t count, uint32_t buf)
+/* Serial input belongs to the domain with the console focus (Ctrl-A n). */
+static int32_t console_read_guest(struct domain *d, uint32_t count, uint32_t buf)
 {
     char chunk[64];
-    uint32_t n = 0;
-    int c;
-    if (d->id != 1)
-        return 0;
     if (!guest_range_ok(buf, count))
         return -RV_EFAULT;
-    while (n < count && n < sizeof(chunk) && (c = serial_getc()) >= 0)
-        chunk[n++] = (char)c;
+    uint32_t n = console_read(d, chunk, count < sizeof(chunk) ? count : sizeof(chunk));
     if (copy_to_guest(buf, chunk, n))
         return -RV_EFAULT; /* the bytes are lost, as on a UART overrun */
     return (int32_t)n;
@@ -72,7 +65,7 @@ int32_t hc_console_io(struct domain *d, const uint32_t a[5])
     case RV_CONSOLE_WRITE:
         return console_write(d, a[1], a[2]);
     case RV_CONSOLE_READ:
-        return console_read(d, a[1], a[2]);
+        return console_read_guest(d, a[1], a[2]);
     default:
         return -RV_ENOSYS;
     }

@@ -20,5 +20,7 @@ RV_HYPERCALLS(HC_PROTO)
 void hypercall_dispatch(struct domain *d, struct trap_frame *f);
 int32_t hypercall_call(struct domain *d, uint32_t nr, const uint32_t a[5]);
 void bounce(struct domain *d, struct trap_frame *f, unsigned v, int has_err, uint32_t err);
+void push_guest_frame(struct domain *d, struct trap_frame *f, int has_err, uint32_t err,
+                      uint32_t cs, uint32_t eip, int mask_events, const char *what);
 
 #endif

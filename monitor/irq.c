@@ -1,49 +1,32 @@
 /*
- * monitor/irq.c: hardware interrupts.  The two 8259A PICs are remapped to
+ * monitor/irq.c: the 8259A interrupt controllers.  They are remapped to
  * vectors 0x20-0x2f (away from the exception vectors, SDM Vol. 3A 6.3)
- * with only the timer (IRQ 0) and COM1 (IRQ 4) unmasked; the 8254 PIT
- * ticks at TIMER_HZ and drives the round-robin scheduler.  Guests never
- * see these interrupts directly (they become events, issue 4).
+ * with only COM1 (IRQ 4) unmasked, and the PIT (IRQ 0) when there is no
+ * local APIC timer (timer.c).  With a local APIC the 8259 still reaches
+ * the CPU through LINT0 as ExtINT (virtual-wire mode).  Guests never see
+ * these interrupts: they become events.
  */
 #include "irq.h"
+#include "console.h"
 #include "domain.h"
-#include "serial.h"
+#include "time.h"
 #include "x86.h"
 
 #define PIC1 0x20
 #define PIC2 0xa0
-#define PIT_CH0 0x40
-#define PIT_CMD 0x43
-#define PIT_HZ 1193182u
 
-volatile uint64_t ticks;
-
-static void pic_init(void)
+void irq_init(int with_pit)
 {
-    outb(PIC1, 0x11);        /* ICW1: edge triggered, cascade, ICW4 follows */
+    outb(PIC1, 0x11);                /* ICW1: edge triggered, cascade, ICW4 follows */
     outb(PIC2, 0x11);
     outb(PIC1 + 1, VEC_IRQ0);        /* ICW2: vector base */
     outb(PIC2 + 1, VEC_IRQ0 + 8);
-    outb(PIC1 + 1, 0x04);    /* ICW3: slave on IRQ 2 */
+    outb(PIC1 + 1, 0x04);            /* ICW3: slave on IRQ 2 */
     outb(PIC2 + 1, 0x02);
-    outb(PIC1 + 1, 0x01);    /* ICW4: 8086 mode */
+    outb(PIC1 + 1, 0x01);            /* ICW4: 8086 mode */
     outb(PIC2 + 1, 0x01);
-    outb(PIC1 + 1, (uint8_t)~((1u << 0) | (1u << 4))); /* timer, COM1 */
+    outb(PIC1 + 1, (uint8_t)~((with_pit ? 1u : 0u) | (1u << 4)));
     outb(PIC2 + 1, 0xff);
-}
-
-static void pit_init(void)
-{
-    uint32_t div = PIT_HZ / TIMER_HZ;
-    outb(PIT_CMD, 0x34);     /* channel 0, lo/hi byte, mode 2 (rate generator) */
-    outb(PIT_CH0, div & 0xff);
-    outb(PIT_CH0, div >> 8);
-}
-
-void irq_init(void)
-{
-    pic_init();
-    pit_init();
 }
 
 static void eoi(unsigned irq)
@@ -68,11 +51,10 @@ void irq_dispatch(unsigned irq)
     eoi(irq);
     switch (irq) {
     case 0:
-        ticks++;
-        sched_tick();
+        timer_interrupt();
         break;
     case 4:
-        serial_irq();
+        console_input();
         break;
     }
 }

@@ -9,7 +9,8 @@
  *                           physical 1 MiB, so it runs at 0xFC100000)
  *  0xFF000000 - 0xFFBFFFFF  frame window: 8 MiB for mapping module images,
  *                           4 MiB of single-frame slots (map_frame)
- *  0xFFC00000 - 0xFFFFFFFF  unused, not present
+ *  0xFFC00000 - 0xFFDFFFFF  fixmap: device pages (the local APIC)
+ *  0xFFE00000 - 0xFFFFFFFF  unused, not present
  */
 #ifndef MON_LAYOUT_H
 #define MON_LAYOUT_H
@@ -23,6 +24,7 @@
 #define MON_WINDOW_BULK_PAGES 2048u   /* 8 MiB for map_frames() */
 #define MON_WINDOW_SLOT_PAGES 1024u   /* 4 MiB for map_frame() */
 #define MON_WINDOW_L1S 6u             /* L1 tables behind the window */
+#define MON_FIXMAP_VA 0xFFC00000u
 
 /* L2 slots (of the top GiB) that belong to the monitor: 0xFC000000 and up */
 #define MON_L2_FIRST ((RV_HOLE_START - 0xC0000000u) >> 21) /* 480 */

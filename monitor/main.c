@@ -20,10 +20,11 @@
 #include "paging.h"
 #include "rvlib.h"
 #include "serial.h"
+#include "time.h"
 #include "x86.h"
 
 extern char mon_phys_start[], mon_phys_end[];
-extern uint32_t sched_quantum_ticks;
+extern uint64_t sched_quantum_ns;
 uint8_t fpu_init_state[512] __attribute__((aligned(16)));
 static struct monline monline;
 
@@ -104,20 +105,23 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
         panic("not started by a Multiboot loader (magic 0x%x)", magic);
     const struct multiboot_info *mbi = mb_ptr(mbi_pa, sizeof(*mbi));
     monline_parse((mbi->flags & MBI_CMDLINE) ? mb_ptr(mbi->cmdline, 1) : "", &monline);
-    sched_quantum_ticks = (monline.quantum_ms * TIMER_HZ + 999) / 1000;
+    sched_quantum_ns = monline.quantum_ms * 1000000ull;
     uint32_t max_mfn = memory_init(mbi);
     paging_init();
     mm_init(max_mfn);
     gdt_init();
     idt_init();
     fpu_init();
-    irq_init();
+    time_init();
+    timer_device_init();
+    irq_init(strcmp(timer_device_name(), "PIT") == 0);
     mlog("memory: %u MiB free for domains and the monitor\n", frames_free_count() / 256);
 
     uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;
     const struct multiboot_module *m = nmods ? mb_ptr(mbi->mods_addr, nmods * sizeof(*m)) : 0;
     if (nmods == 0)
         mlog("no guest modules given: nothing to run\n");
+    boot_modules = m;
     for (uint32_t i = 0; i < nmods; i++)
         domain_build((int)i, &m[i]);
     mlog("memory: %u MiB free after building domains\n", frames_free_count() / 256);

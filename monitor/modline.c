@@ -3,7 +3,8 @@
  * monitor/modline.c: parsing the monitor's and each guest module's
  * Multiboot command line (syntax in tests/PROTOCOL.md).
  *
- * A module line is "[<path>] [name=N] [mem=S] [-- <guest command line>]".
+ * A module line is "[<path>] [name=N] [mem=S] [weight=W] [cap=C]
+ * [restart=never|reboot|always] [-- <guest command line>]".
  * QEMU's -initrd hands the path over as the first word; GRUB 2's "module"
  * command does not (only the words after the file name), so a first word
  * with '=' in it, or "--", is taken as an option, not a path (a GRUB
@@ -158,8 +159,35 @@ static const char *copy_cmdline(const char *rest, char *cmdline)
     return NULL;
 }
 
+static const char *parse_number(const char *v, size_t len, uint64_t lo, uint64_t hi, uint32_t *out,
+                                const char *bad)
+{
+    uint64_t n;
+    if (len == 0 || parse_decimal(v, len, hi, &n) != len || n < lo)
+        return bad;
+    *out = (uint32_t)n;
+    return NULL;
+}
+
+static const char *parse_restart(const char *v, size_t len, uint32_t *out)
+{
+    static const char *const words[] = { "never", "reboot", "always" };
+    for (uint32_t i = 0; i < 3; i++)
+        if (strlen(words[i]) == len && memcmp(v, words[i], len) == 0) {
+            *out = i;
+            return NULL;
+        }
+    return "bad restart= value (never, reboot or always)";
+}
+
 static const char *parse_option(const char *w, size_t len, struct modline *out)
 {
+    if (has_key(w, len, "weight="))
+        return parse_number(w + 7, len - 7, 1, 65535, &out->weight, "bad weight= value (1-65535)");
+    if (has_key(w, len, "cap="))
+        return parse_number(w + 4, len - 4, 0, 100, &out->cap, "bad cap= value (0-100)");
+    if (has_key(w, len, "restart="))
+        return parse_restart(w + 8, len - 8, &out->restart);
     if (has_key(w, len, "name="))
         return parse_name(w + 5, len - 5, out->name);
     if (has_key(w, len, "mem="))
@@ -185,6 +213,8 @@ int modline_parse(const char *s, struct modline *out, const char **why)
 
     memset(out, 0, sizeof *out);
     out->mem_kb = DEFAULT_MEM_KB;
+    out->weight = 256;
+    out->restart = RESTART_REBOOT;
     s = skip_spaces(s);
     len = word_len(s);
     if (!is_path(s, len))

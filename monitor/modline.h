@@ -10,11 +10,17 @@
 #include "start_info.h"
 
 #define DOM_NAME_MAX 24
+#define RESTART_NEVER 0   /* a domain that ends stays ended */
+#define RESTART_REBOOT 1  /* started again from its module when it asks (reboot) */
+#define RESTART_ALWAYS 2  /* started again whatever the way it ended (up to 5 times in a row) */
 
 struct modline {
     char path[64];                    /* first word, truncated with "..." if longer */
     char name[DOM_NAME_MAX];          /* name= or the path's basename without extension */
     uint32_t mem_kb;                  /* mem=, default 4096 */
+    uint32_t weight;                  /* weight=, CPU share, default 256 */
+    uint32_t cap;                     /* cap=, % of the CPU at most, 0 = none */
+    uint32_t restart;                 /* restart=: RESTART_* (default reboot) */
     char cmdline[RV_CMDLINE_MAX];     /* everything after " -- " */
 };
 

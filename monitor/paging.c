@@ -23,6 +23,7 @@ pte_t boot_pdpt[512] __attribute__((aligned(4096), section(".bss.pagetables")));
 pte_t boot_l2_low[512] __attribute__((aligned(4096), section(".bss.pagetables")));
 pte_t mon_l2_top[512] __attribute__((aligned(4096), section(".bss.pagetables")));
 static pte_t window_l1[MON_WINDOW_L1S * 512] __attribute__((aligned(4096)));
+static pte_t fixmap_l1[512] __attribute__((aligned(4096)));
 uint32_t idle_cr3;
 
 static uint32_t bulk_used;                 /* pages used in the bulk region */
@@ -37,6 +38,7 @@ void paging_init(void)
     uint32_t first = (MON_WINDOW_VA - 0xC0000000u) >> 21;
     for (uint32_t i = 0; i < MON_WINDOW_L1S; i++)
         mon_l2_top[first + i] = VA2PA(&window_l1[i * 512]) | PG_P | PG_RW;
+    mon_l2_top[(MON_FIXMAP_VA - 0xC0000000u) >> 21] = VA2PA(fixmap_l1) | PG_P | PG_RW;
     /* Drop the identity map the boot code needed; turn on global pages. */
     boot_pdpt[0] = 0;
     write_cr4(read_cr4() | CR4_PGE);
@@ -101,4 +103,12 @@ void zero_frame(uint32_t mfn)
     void *p = map_frame(mfn);
     memset(p, 0, 4096);
     unmap_frame(p);
+}
+
+/* A device page (memory-mapped I/O) at a fixed VA, uncached (SDM Vol. 3A 11.3). */
+void *fixmap(unsigned slot, uint32_t pa)
+{
+    fixmap_l1[slot] = (pte_t)(pa & ~4095u) | PG_P | PG_RW | PG_PCD | PG_PWT | PG_G;
+    invlpg(MON_FIXMAP_VA + slot * 4096);
+    return (void *)(MON_FIXMAP_VA + slot * 4096 + (pa & 4095));
 }

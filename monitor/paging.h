@@ -32,6 +32,9 @@ void unmap_frame(void *va);
 /* Maps n contiguous frames (module images); all released by unmap_frames(). */
 void *map_frames(uint32_t mfn, uint32_t n);
 void unmap_frames(void);
+/* Maps a device page at fixmap slot `slot` (FIXMAP_*). */
+void *fixmap(unsigned slot, uint32_t pa);
+#define FIXMAP_LAPIC 0
 /* Zeroes frame mfn through the window. */
 void zero_frame(uint32_t mfn);
 

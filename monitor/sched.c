@@ -1,11 +1,22 @@
 /*
- * monitor/sched.c: who runs.  A simple round robin over runnable domains,
- * a quantum of timer ticks each (a real scheduler with weights comes with
- * events, issue 4).  The structure is xv6's: the scheduler loop runs on the
- * boot stack with the monitor's own page tables; each domain's vCPU has
- * its own monitor stack with the guest's trap frame at the top, and swtch()
- * moves between the two.  Switching a domain in loads its page tables
- * (CR3), its GDT and TSS stacks, its direct trap gates and its FPU state.
+ * monitor/sched.c: who runs, for how long.
+ *
+ * Proportional share with caps.  Each domain has a weight (default 256)
+ * and may have a cap (a percentage of the CPU).  Running costs a domain
+ * virtual time at the rate 256 / weight; the runnable domain with the least
+ * virtual time runs next, for at most one quantum (10 ms by default) while
+ * others wait.  A domain that wakes from sleep is brought up to the least
+ * virtual time among the others less one quantum, so sleeping banks no
+ * credit.  A capped domain that has used its share of the current 100 ms
+ * period waits for the next.  A blocked domain uses no CPU; when nothing
+ * can run the CPU halts until the next timer or device interrupt, with the
+ * timer programmed only for what is due (tickless).
+ *
+ * The structure is xv6's: this loop runs on the boot stack with the
+ * monitor's own page tables; each domain's vCPU has its own monitor stack
+ * with the guest's trap frame at the top, and swtch() moves between them.
+ * Switching a domain in loads its page tables, GDT and TSS stacks, direct
+ * trap gates, FPU state and time info.
  */
 #include "abi.h"
 #include "console.h"
@@ -15,13 +26,18 @@
 #include "layout.h"
 #include "paging.h"
 #include "rvlib.h"
+#include "time.h"
 #include "x86.h"
+
+#define CAP_PERIOD_NS 100000000ull
+#define WEIGHT_UNIT 256
 
 struct domain domains[MAX_DOMAINS] __attribute__((aligned(4096)));
 struct domain *current;
 static struct context *sched_ctx;
 static unsigned rr_next;
-uint32_t sched_quantum_ticks = 1;
+uint64_t sched_quantum_ns = 10000000ull;
+static uint64_t period_start;
 extern int monitor_failures;
 void monitor_exit(int failed);
 
@@ -42,6 +58,8 @@ void vcpu_prepare(struct domain *d, uint32_t entry, uint32_t esp, uint32_t esi)
     for (int i = 0; i < 4; i++)
         *--sp = 0; /* ebp ebx esi edi */
     d->ctx = (struct context *)sp;
+    if (!d->weight)
+        d->weight = WEIGHT_UNIT;
 }
 
 static void fpu_load(struct domain *d)
@@ -58,22 +76,57 @@ static void fpu_save(struct domain *d)
     __asm__ volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])d->fpu_state));
 }
 
+static int alive(const struct domain *d)
+{
+    return d->state != DOM_FREE && d->state != DOM_DEAD;
+}
+
+static int capped(const struct domain *d)
+{
+    return d->cap && d->period_ns * 100 >= d->cap * CAP_PERIOD_NS;
+}
+
+static int eligible(const struct domain *d)
+{
+    return d->state == DOM_RUNNABLE && !capped(d);
+}
+
+static void account(struct domain *d, uint64_t now)
+{
+    uint64_t ran = now - d->acct_start;
+    d->cpu_ns += ran;
+    d->period_ns += ran;
+    d->vruntime += ran * WEIGHT_UNIT / d->weight;
+    d->acct_start = now;
+}
+
+static void new_period(uint64_t now)
+{
+    if (now < period_start + CAP_PERIOD_NS)
+        return;
+    period_start = now;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+        domains[i].period_ns = 0;
+}
+
 static void switch_in(struct domain *d)
 {
     current = d;
     d->state = DOM_RUNNING;
-    d->ticks = 0;
+    d->run_start = d->acct_start = now_ns();
     d->stats.schedules++;
     write_cr3(d->cr3);
     gdt_load(d);
     idt_load_domain(d);
     fpu_load(d);
+    time_publish(d);
 }
 
 static void switch_out(struct domain *d)
 {
     if (d->kstack_canary != KSTACK_CANARY)
         panic("d%u %s: monitor stack overflow", d->id, d->name);
+    account(d, now_ns());
     fpu_save(d);
     idt_unload_domain(d);
     gdt_load_idle();
@@ -81,24 +134,39 @@ static void switch_out(struct domain *d)
     current = 0;
 }
 
+/* The eligible domain with the least virtual time; round robin among equals.
+ * A domain that yielded goes last, once. */
 static struct domain *pick(void)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-        struct domain *d = &domains[(rr_next + i) % MAX_DOMAINS];
-        if (d->state == DOM_BLOCKED && vcpu_info(d)->evtchn_upcall_pending)
-            d->state = DOM_RUNNABLE;
-        if (d->state == DOM_RUNNABLE) {
-            rr_next = (unsigned)(d - domains) + 1;
-            return d;
+    struct domain *best = 0;
+    for (int pass = 0; pass < 2 && !best; pass++) {
+        for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+            struct domain *d = &domains[(rr_next + i) % MAX_DOMAINS];
+            if (!eligible(d) || (pass == 0 && d->yielded))
+                continue;
+            if (!best || d->vruntime < best->vruntime)
+                best = d;
         }
     }
+    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+        domains[i].yielded = 0;
+    if (best)
+        rr_next = (unsigned)(best - domains) + 1;
+    return best;
+}
+
+static int others_eligible(const struct domain *self)
+{
+    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+        if (&domains[i] != self && eligible(&domains[i]))
+            return 1;
     return 0;
 }
 
-static int alive(void)
+static int any_alive(void)
 {
     for (unsigned i = 0; i < MAX_DOMAINS; i++)
-        if (domains[i].state != DOM_FREE && domains[i].state != DOM_DEAD)
+        if (alive(&domains[i]))
             return 1;
     return 0;
 }
@@ -107,24 +175,91 @@ static void reap(void)
 {
     for (unsigned i = 0; i < MAX_DOMAINS; i++)
         if (domains[i].state == DOM_DEAD)
-            domain_destroy(&domains[i]);
+            domain_reap(&domains[i]);
+}
+
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+    return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* The next moment the monitor must act: a guest timer or poll timeout, the
+ * end of the running domain's quantum, or the end of a cap period. */
+void timer_reprogram(void)
+{
+    uint64_t next = 0;
+    int waiting_on_cap = 0;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = &domains[i];
+        if (!alive(d))
+            continue;
+        next = earlier(next, d->timer_deadline);
+        if (d->state == DOM_BLOCKED && d->polling)
+            next = earlier(next, d->poll_deadline);
+        if (d->state == DOM_RUNNABLE && capped(d))
+            waiting_on_cap = 1;
+    }
+    if (current && (others_eligible(current) || current->cap))
+        next = earlier(next, current->run_start + sched_quantum_ns);
+    if (waiting_on_cap || (current && current->cap))
+        next = earlier(next, period_start + CAP_PERIOD_NS);
+    timer_device_program(next);
+}
+
+static void make_runnable(struct domain *d);
+
+/* Preempts the running domain at the end of its quantum, or when its cap is spent. */
+static void check_preempt(uint64_t now)
+{
+    if (current && (capped(current) ||
+                    (now - current->run_start >= sched_quantum_ns && others_eligible(current))))
+        sched_yield();
+}
+
+/* The timer interrupt: fire what is due, preempt at the end of a quantum. */
+void timer_interrupt(void)
+{
+    uint64_t now = now_ns();
+    timer_device_ack();
+    if (current)
+        account(current, now);
+    new_period(now);
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = &domains[i];
+        if (!alive(d))
+            continue;
+        if (d->timer_deadline && d->timer_deadline <= now) {
+            d->timer_deadline = 0;
+            evtchn_send_virq(d, RV_VIRQ_TIMER);
+        }
+        if (d->state == DOM_BLOCKED && d->polling && d->poll_deadline && d->poll_deadline <= now) {
+            d->poll_timed_out = 1;
+            make_runnable(d);
+        }
+    }
+    timer_reprogram();
+    check_preempt(now);
 }
 
 __attribute__((noreturn)) void sched_start(void)
 {
+    period_start = now_ns();
     for (;;) {
         reap();
+        new_period(now_ns());
         struct domain *d = pick();
         if (!d) {
-            if (!alive()) {
+            if (!any_alive()) {
                 mlog("all domains stopped\n");
                 monitor_exit(monitor_failures != 0);
             }
+            timer_reprogram();
             sti_hlt(); /* idle until an interrupt; it may wake a domain */
             cli();
             continue;
         }
         switch_in(d);
+        timer_reprogram();
         swtch(&sched_ctx, d->ctx);
         switch_out(d);
     }
@@ -133,6 +268,13 @@ __attribute__((noreturn)) void sched_start(void)
 void sched_yield(void)
 {
     current->state = DOM_RUNNABLE;
+    current->yielded = 1;
+    swtch(&current->ctx, sched_ctx);
+}
+
+static void sleep(void)
+{
+    current->state = DOM_BLOCKED;
     swtch(&current->ctx, sched_ctx);
 }
 
@@ -141,10 +283,60 @@ void sched_block(void)
 {
     struct rv_vcpu_info *vi = vcpu_info(current);
     vi->evtchn_upcall_mask = 0;
-    if (vi->evtchn_upcall_pending)
+    if (!vi->evtchn_upcall_pending)
+        sleep();
+}
+
+/* Sleeps until one of ports is pending or timeout (ns of system time) passes. */
+int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t timeout)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (evtchn_is_pending(d, ports[i]))
+            return 0;
+    if (timeout && timeout <= now_ns())
+        return -RV_ETIMEDOUT;
+    memcpy(d->poll_ports, ports, n * sizeof(ports[0]));
+    d->nr_poll = n;
+    d->poll_deadline = timeout;
+    d->poll_timed_out = 0;
+    d->polling = 1;
+    sleep();
+    d->polling = 0;
+    return d->poll_timed_out ? -RV_ETIMEDOUT : 0;
+}
+
+/* A sleeping domain becomes runnable without banking the CPU it did not
+ * use: its virtual time is raised to one quantum behind the least of the
+ * others'. */
+static void make_runnable(struct domain *d)
+{
+    uint64_t least = ~0ull;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+        if (&domains[i] != d && (domains[i].state == DOM_RUNNABLE || domains[i].state == DOM_RUNNING) &&
+            domains[i].vruntime < least)
+            least = domains[i].vruntime;
+    if (least != ~0ull && least > sched_quantum_ns && d->vruntime < least - sched_quantum_ns)
+        d->vruntime = least - sched_quantum_ns;
+    d->polling = 0;
+    d->state = DOM_RUNNABLE;
+}
+
+/* An event for d: wakes it from block (a poller waits for its own ports). */
+void sched_wake(struct domain *d)
+{
+    if (d->state == DOM_BLOCKED && !d->polling)
+        make_runnable(d);
+}
+
+void sched_poll_wake(struct domain *d, uint32_t port)
+{
+    if (d->state != DOM_BLOCKED || !d->polling)
         return;
-    current->state = DOM_BLOCKED;
-    swtch(&current->ctx, sched_ctx);
+    for (uint32_t i = 0; i < d->nr_poll; i++)
+        if (d->poll_ports[i] == port) {
+            make_runnable(d);
+            return;
+        }
 }
 
 __attribute__((noreturn)) void sched_leave_dead(void)
@@ -153,19 +345,20 @@ __attribute__((noreturn)) void sched_leave_dead(void)
     panic("a dead domain was scheduled");
 }
 
-static int others_runnable(void)
+void sched_print_table(void)
 {
+    uint64_t total = 0;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+        total += domains[i].cpu_ns;
+    static const char *const st[] = { "free", "runnable", "running", "blocked", "dead" };
+    kprintf("(rv) dom name                     state     weight cap  cpu ms    cpu %%\n");
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-        struct domain *d = &domains[i];
-        if (d != current && (d->state == DOM_RUNNABLE ||
-                             (d->state == DOM_BLOCKED && vcpu_info(d)->evtchn_upcall_pending)))
-            return 1;
+        const struct domain *d = &domains[i];
+        if (!alive(d))
+            continue;
+        uint64_t ms = d->cpu_ns / 1000000u;
+        uint32_t pct10 = total ? (uint32_t)(d->cpu_ns * 1000 / total) : 0;
+        kprintf("(rv) d%-2u %-24s %-9s %6u %3u%% %8u %5u.%u\n", d->id, d->name, st[d->state], d->weight,
+                d->cap, (uint32_t)ms, pct10 / 10, pct10 % 10);
     }
-    return 0;
-}
-
-void sched_tick(void)
-{
-    if (current && ++current->ticks >= sched_quantum_ticks && others_runnable())
-        sched_yield();
 }

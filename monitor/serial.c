@@ -1,8 +1,7 @@
 /*
  * monitor/serial.c: the 16550 UART on COM1, the monitor's only console.
  * Output is polled (the monitor prints little and must print even from a
- * panic with interrupts off); input arrives by IRQ 4 into a small ring that
- * the console_io hypercall drains.  Register map: PC16550D data sheet.
+ * panic with interrupts off); input raises IRQ 4 and console.c takes it.  Register map: PC16550D data sheet.
  */
 #include "serial.h"
 #include "x86.h"
@@ -17,9 +16,6 @@
 #define LSR_DR 0x01   /* data ready */
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define LSR_TEMT 0x40 /* transmitter empty: FIFO and shift register */
-
-static char rx_ring[256];
-static unsigned rx_head, rx_tail; /* head: next write, tail: next read */
 
 void serial_init(void)
 {
@@ -52,19 +48,10 @@ void serial_drain(void)
             break;
 }
 
-/* IRQ 4: move every received byte into the ring; drop bytes when it is full. */
-void serial_irq(void)
-{
-    while (inb(COM1 + REG_LSR) & LSR_DR) {
-        char c = (char)inb(COM1 + REG_DATA);
-        if (rx_head - rx_tail < sizeof(rx_ring))
-            rx_ring[rx_head++ % sizeof(rx_ring)] = c;
-    }
-}
-
+/* Received bytes, or -1: for the IRQ 4 handler (console.c). */
 int serial_getc(void)
 {
-    if (rx_tail == rx_head)
+    if (!(inb(COM1 + REG_LSR) & LSR_DR))
         return -1;
-    return (unsigned char)rx_ring[rx_tail++ % sizeof(rx_ring)];
+    return inb(COM1 + REG_DATA);
 }

@@ -4,6 +4,5 @@
 void serial_init(void);
 void serial_putc(char c);
 void serial_drain(void);
-void serial_irq(void);
-int serial_getc(void); /* -1 when nothing was received */
+int serial_getc(void); /* a received byte, -1 when none is waiting */
 #endif

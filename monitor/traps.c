@@ -15,6 +15,8 @@
 #include "console.h"
 #include "domain.h"
 #include "emulate.h"
+#include "evtchn.h"
+#include "time.h"
 #include "gdt.h"
 #include "hypercall_table.h"
 #include "irq.h"
@@ -91,18 +93,15 @@ static int stack_linear(struct domain *d, uint32_t ss, uint32_t esp, uint32_t *l
 }
 
 /*
- * Deliver vector v to the guest as the CPU delivers an interrupt through a
- * gate into ring 1 (SDM Vol. 3A 6.12.1): from ring 3 switch to the stack
- * from stack_switch and push SS, ESP; then EFLAGS (IF = the virtual IF),
- * CS, EIP and the error code if there is one.
+ * Enters the guest at cs:eip as the CPU enters a handler through a gate
+ * into ring 1 (SDM Vol. 3A 6.12.1): from ring 3 switch to the stack from
+ * stack_switch and push SS, ESP; then EFLAGS (IF = the virtual IF), CS, EIP
+ * and the error code if there is one.  A guest whose stack cannot take the
+ * frame is killed; `what` names what was being delivered.
  */
-void bounce(struct domain *d, struct trap_frame *f, unsigned v, int has_err, uint32_t err)
+void push_guest_frame(struct domain *d, struct trap_frame *f, int has_err, uint32_t err,
+                      uint32_t cs, uint32_t eip, int mask_events, const char *what)
 {
-    const struct vtrap *t = &d->traps[v];
-    if (!t->address) {
-        domain_kill(d, "unhandled %s (vector %u) (eip 0x%x err 0x%x)", vector_name(v), v, f->eip, err);
-        sched_leave_dead();
-    }
     uint32_t ss = f->ss, esp = f->esp;
     uint32_t eflags = (f->eflags & ~EFL_IF) | (vcpu_info(d)->evtchn_upcall_mask ? 0 : EFL_IF);
     uint32_t frame[6], k = 0; /* lowest address first */
@@ -113,8 +112,7 @@ void bounce(struct domain *d, struct trap_frame *f, unsigned v, int has_err, uin
     frame[k++] = eflags;
     if ((f->cs & 3) == 3) {
         if (!d->kernel_ss) {
-            domain_kill(d, "%s from ring 3 before stack_switch (eip 0x%x err 0x%x)",
-                        vector_name(v), f->eip, err);
+            domain_kill(d, "%s from ring 3 before stack_switch (eip 0x%x err 0x%x)", what, f->eip, err);
             sched_leave_dead();
         }
         frame[k++] = f->esp;
@@ -126,16 +124,27 @@ void bounce(struct domain *d, struct trap_frame *f, unsigned v, int has_err, uin
     esp -= k * 4;
     if (!stack_linear(d, ss, esp, &lin) || copy_to_guest(lin, frame, k * 4) != 0) {
         domain_kill(d, "fault while delivering %s: ring-1 stack 0x%x unusable (eip 0x%x err 0x%x)",
-                    vector_name(v), esp + k * 4, f->eip, err);
+                    what, esp + k * 4, f->eip, err);
         sched_leave_dead();
     }
     f->ss = ss;
     f->esp = esp;
-    f->cs = t->cs;
-    f->eip = t->address;
+    f->cs = cs;
+    f->eip = eip;
     f->eflags &= ~(EFL_TF | EFL_NT | EFL_RF | EFL_VM);
-    if (t->flags & RV_TI_MASK_EVENTS)
+    if (mask_events)
         vcpu_info(d)->evtchn_upcall_mask = 1;
+}
+
+/* Delivers vector v through the guest's virtual IDT, or kills the guest. */
+void bounce(struct domain *d, struct trap_frame *f, unsigned v, int has_err, uint32_t err)
+{
+    const struct vtrap *t = &d->traps[v];
+    if (!t->address) {
+        domain_kill(d, "unhandled %s (vector %u) (eip 0x%x err 0x%x)", vector_name(v), v, f->eip, err);
+        sched_leave_dead();
+    }
+    push_guest_frame(d, f, has_err, err, t->cs, t->address, t->flags & RV_TI_MASK_EVENTS, vector_name(v));
     d->stats.traps_bounced++;
 }
 
@@ -190,22 +199,30 @@ static void guest_exception(struct domain *d, struct trap_frame *f)
     }
 }
 
+/*
+ * Every entry ends here.  On the way back to a guest, a pending event is
+ * delivered if the virtual IF allows: this one check is what makes the
+ * unmask protocol of pv-abi/event.h race-free.
+ */
 void trap_dispatch(struct trap_frame *f)
 {
-    if (f->vector >= VEC_IRQ0 && f->vector < VEC_IRQ_END) {
+    int guest = TRAP_FROM_GUEST(f);
+    if (guest)
+        current->frame = f;
+    if (f->vector >= VEC_IRQ0 && f->vector < VEC_IRQ_END)
         irq_dispatch(f->vector - VEC_IRQ0);
-        return;
-    }
-    if (!TRAP_FROM_GUEST(f)) {
+    else if (f->vector == VEC_TIMER)
+        timer_interrupt();
+    else if (f->vector == VEC_SPURIOUS)
+        ; /* no EOI for the APIC's spurious vector (SDM Vol. 3A 10.9) */
+    else if (!guest)
         monitor_fault(f);
-        return;
-    }
-    struct domain *d = current;
-    d->frame = f;
-    if (f->vector == RV_HYPERCALL_VECTOR)
-        hypercall_dispatch(d, f);
+    else if (f->vector == RV_HYPERCALL_VECTOR)
+        hypercall_dispatch(current, f);
     else
-        guest_exception(d, f);
+        guest_exception(current, f);
+    if (guest)
+        evtchn_deliver(current, f);
 }
 
 /*

@@ -11,7 +11,7 @@
 #define RV_ABI_H
 
 #define RV_ABI_MAJOR 1
-#define RV_ABI_MINOR 1
+#define RV_ABI_MINOR 2
 #define RV_ABI_VERSION ((RV_ABI_MAJOR << 16) | RV_ABI_MINOR)
 #define RV_ABI_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define RV_ABI_VERSION_MINOR(v) ((unsigned)(v) & 0xffffu)
@@ -62,5 +62,6 @@
 #define RV_ENOSPC 28 /* no space */
 #define RV_ERANGE 34 /* value out of range */
 #define RV_ENOSYS 38 /* unknown hypercall or sub-operation */
+#define RV_ETIMEDOUT 110 /* a wait ran out of time */
 
 #endif

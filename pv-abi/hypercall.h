@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 #include "memory.h"
+#include "event.h"
 
 /*  X(number, name, number of arguments) */
 #define RV_HYPERCALLS(X)          \
@@ -31,7 +32,10 @@
     X(11, mmu_update, 3)          \
     X(12, mmuext_op, 3)           \
     X(13, update_va_mapping, 4)   \
-    X(14, memory_op, 2)
+    X(14, memory_op, 2)           \
+    X(15, event_channel_op, 2)    \
+    X(16, set_callbacks, 2)       \
+    X(17, set_timer_op, 2)
 
 #define RV_HC_ENUM(nr, name, nargs) RV_HC_##name = nr,
 enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };
@@ -51,6 +55,7 @@ enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };
 #define RV_SCHED_YIELD 0      /* give up the CPU; returns 0 */
 #define RV_SCHED_BLOCK 1      /* unmask events, sleep until one is pending; returns 0 */
 #define RV_SCHED_SHUTDOWN 2   /* arg1 = RV_SHUTDOWN_*, arg2 = exit code; never returns */
+#define RV_SCHED_POLL 3       /* arg1 = struct rv_sched_poll *: sleep until a listed port is pending */
 
 #define RV_SHUTDOWN_POWEROFF 0 /* a clean stop */
 #define RV_SHUTDOWN_REBOOT 1   /* asks to be started again */

@@ -6,6 +6,7 @@
 #include "elfnote.h"
 #include "hypercall.h"
 #include "memory.h"
+#include "event.h"
 #include "shared_info.h"
 #include "start_info.h"
 #endif

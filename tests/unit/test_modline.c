@@ -208,3 +208,23 @@ TEST(monline, "monitor line: autoexit, quantum=N (1..1000), other words ignored"
     CHECK_EQ(mon.autoexit, 1);
     CHECK_EQ(monline_parse("console=ttyS0 debug --", &mon), 0);
 }
+
+TEST(modline_sched, "weight=, cap= and restart= set the domain's scheduling and restart policy")
+{
+    CHECK_EQ(parse("/g.elf"), 0);
+    CHECK_EQ(ml.weight, 256);
+    CHECK_EQ(ml.cap, 0);
+    CHECK_EQ(ml.restart, RESTART_REBOOT);
+    CHECK_EQ(parse("/g.elf weight=768 cap=50 restart=always"), 0);
+    CHECK_EQ(ml.weight, 768);
+    CHECK_EQ(ml.cap, 50);
+    CHECK_EQ(ml.restart, RESTART_ALWAYS);
+    CHECK_EQ(parse("/g.elf restart=never"), 0);
+    CHECK_EQ(ml.restart, RESTART_NEVER);
+    CHECK_EQ(parse("/g.elf weight=0"), -1);
+    CHECK_EQ(parse("/g.elf weight="), -1);
+    CHECK_EQ(parse("/g.elf weight=65536"), -1);
+    CHECK_EQ(parse("/g.elf cap=101"), -1);
+    CHECK_EQ(parse("/g.elf cap=x"), -1);
+    CHECK_EQ(parse("/g.elf restart=sometimes"), -1);
+}

@@ -1,0 +1,24 @@
+/*
+ * monitor/time.h: system time (ns since boot, from the TSC) and the one
+ * hardware timer the monitor programs for its next deadline.
+ */
+#ifndef MON_TIME_H
+#define MON_TIME_H
+#include <stdint.h>
+
+struct domain;
+
+void time_init(void);            /* calibrate the TSC, read the wall clock */
+uint64_t now_ns(void);
+uint64_t tsc_to_ns(uint64_t delta);
+extern uint32_t tsc_khz;
+void time_publish(struct domain *d);  /* refresh d's vcpu_info.time and wall clock */
+
+/* The timer device: one interrupt at (or soon after) deadline ns, or none (0). */
+void timer_device_init(void);
+void timer_device_program(uint64_t deadline);
+const char *timer_device_name(void);
+void timer_device_ack(void);
+#define VEC_TIMER 0xf0           /* local APIC timer */
+#define VEC_SPURIOUS 0xff        /* local APIC spurious vector */
+#endif

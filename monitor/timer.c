@@ -1,0 +1,122 @@
+/*
+ * monitor/timer.c: the monitor's one timer interrupt, programmed for the
+ * next thing that must happen (a guest's one-shot timer, the end of a time
+ * slice, the end of a cap period) and for nothing when nothing must: the
+ * monitor is tickless, and a machine whose domains all sleep takes no timer
+ * interrupts at all.
+ *
+ * The device is the local APIC timer in one-shot mode (SDM Vol. 3A 10.5.4),
+ * its rate calibrated against the PIT; where there is no local APIC it is
+ * the PIT's channel 0 in mode 0 (interrupt on terminal count), whose 16-bit
+ * counter reaches at most 55 ms, so a far deadline takes a few interrupts.
+ */
+#include "time.h"
+#include "console.h"
+#include "paging.h"
+#include "x86.h"
+
+#define APIC_EOI 0xb0
+#define APIC_SVR 0xf0
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_LINT0 0x350
+#define APIC_LVT_LINT1 0x360
+#define APIC_TMICT 0x380   /* initial count */
+#define APIC_TMCCT 0x390   /* current count */
+#define APIC_TDCR 0x3e0    /* divide configuration */
+#define PIT_HZ 1193182u
+
+static volatile uint32_t *apic;
+static uint32_t apic_khz;    /* timer ticks per ms, divide by 16 */
+
+static uint32_t rd(uint32_t reg) { return apic[reg / 4]; }
+static void wr(uint32_t reg, uint32_t v) { apic[reg / 4] = v; }
+
+static uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Ticks of the APIC timer in 10 ms of PIT channel 2. */
+static uint32_t apic_calibrate(void)
+{
+    uint32_t count = PIT_HZ / 100;
+    outb(0x61, (inb(0x61) & ~0x02) | 0x01);
+    outb(0x43, 0xb0);
+    outb(0x42, count & 0xff);
+    outb(0x42, count >> 8);
+    wr(APIC_TMICT, 0xffffffffu);
+    while (!(inb(0x61) & 0x20))
+        ;
+    uint32_t ticks = 0xffffffffu - rd(APIC_TMCCT);
+    wr(APIC_TMICT, 0);
+    return ticks;
+}
+
+static int have_apic(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    return (d >> 9) & 1;
+}
+
+void timer_device_init(void)
+{
+    if (!have_apic()) {
+        mlog("timer: no local APIC, using the PIT one-shot\n");
+        return;
+    }
+    uint32_t base = (uint32_t)rdmsr(0x1b) & 0xfffff000u; /* IA32_APIC_BASE */
+    apic = fixmap(FIXMAP_LAPIC, base);
+    wr(APIC_SVR, 0x100 | VEC_SPURIOUS);   /* software enable */
+    wr(APIC_LVT_LINT0, 0x700);            /* ExtINT: the 8259 still delivers COM1 */
+    wr(APIC_LVT_LINT1, 0x400);            /* NMI */
+    wr(APIC_TDCR, 0x3);                   /* divide by 16 */
+    wr(APIC_LVT_TIMER, VEC_TIMER);        /* one-shot, unmasked */
+    uint32_t best = 0;
+    for (int i = 0; i < 3; i++) {
+        uint32_t t = apic_calibrate();
+        if (!best || t < best)
+            best = t;
+    }
+    apic_khz = best / 10;
+    if (!apic_khz)
+        panic("local APIC timer does not count");
+    mlog("timer: local APIC one-shot, %u kHz\n", apic_khz);
+}
+
+const char *timer_device_name(void)
+{
+    return apic ? "local APIC" : "PIT";
+}
+
+void timer_device_program(uint64_t deadline)
+{
+    if (!deadline) {
+        if (apic)
+            wr(APIC_TMICT, 0);
+        return;
+    }
+    uint64_t now = now_ns();
+    uint64_t delta = deadline > now ? deadline - now : 1000;
+    if (apic) {
+        uint64_t ticks = delta * apic_khz / 1000000u;
+        wr(APIC_TMICT, ticks == 0 ? 1 : ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
+        return;
+    }
+    uint64_t count = delta * PIT_HZ / 1000000000u;
+    if (count == 0)
+        count = 1;
+    if (count > 0xffff)
+        count = 0xffff;
+    outb(0x43, 0x30); /* channel 0, lo/hi, mode 0 */
+    outb(0x40, count & 0xff);
+    outb(0x40, (uint8_t)(count >> 8));
+}
+
+void timer_device_ack(void)
+{
+    if (apic)
+        wr(APIC_EOI, 0);
+}
