@@ -73,6 +73,7 @@ void domain_exit(struct domain *d, int reason, int code)
 }
 
 const struct multiboot_module *boot_modules;
+uint32_t nr_boot_modules;
 static uint32_t restarts[MAX_DOMAINS * 4];    /* per module: restarts after a crash */
 
 static int wants_restart(const struct domain *d)
@@ -94,7 +95,7 @@ void domain_reap(struct domain *d)
     domain_destroy(d);
     if (again) {
         mlog("d%u %s: restarting from module %d\n", d->id, name, module);
-        domain_build(module, &boot_modules[module]);
+        domain_build(module);
     }
 }
 

@@ -99,7 +99,7 @@ static inline struct rv_vcpu_info *vcpu_info(struct domain *d) { return &d->shar
 
 /* domain_build.c */
 struct multiboot_module;
-int domain_build(int index, const struct multiboot_module *m);
+int domain_build(int index);
 
 /* domain.c */
 void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,6 +107,7 @@ void domain_exit(struct domain *d, int reason, int code);
 void domain_destroy(struct domain *d);
 void domain_reap(struct domain *d);
 extern const struct multiboot_module *boot_modules;
+extern uint32_t nr_boot_modules;
 void domain_print_memory(struct domain *d);
 uint32_t seg_base(struct domain *d, uint32_t sel, int *ok);
 

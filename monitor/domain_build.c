@@ -39,19 +39,20 @@ struct layout {
     uint32_t first_gib, span_l2;    /* L2 tables for GiBs first_gib.. */
     uint32_t nr_l2;                 /* span_l2, plus one for GiB 3 if the span stops short */
     uint32_t first_slot, nr_l1;     /* L1 tables for 2 MiB slots first_slot.. */
-    uint32_t stack_pfn, free_pfn;
+    uint32_t stack_pfn;
+    uint32_t initrd_pfn, initrd_len;  /* the initrd module's copy, after the stack */
+    uint32_t free_pfn;
     uint32_t shared_va;
 };
 
-static int refuse(int index, const char *path, const char *why)
+static void refuse(int index, const char *path, const char *why)
 {
     mlog("module %d (%s): refused: %s\n", index, path, why);
     monitor_failures++;
     unmap_frames();
-    return -1;
 }
 
-static void plan(const struct elf_image *ei, uint32_t nr_pages, struct layout *l)
+static void plan(const struct elf_image *ei, uint32_t nr_pages, uint32_t initrd_len, struct layout *l)
 {
     l->virt_base = ei->va_lo;
     l->nr_pages = nr_pages;
@@ -69,7 +70,9 @@ static void plan(const struct elf_image *ei, uint32_t nr_pages, struct layout *l
     l->pt_pfn = l->si_pfn + 1;
     l->nr_pt = 1 + l->nr_l2 + l->nr_l1;
     l->stack_pfn = l->pt_pfn + l->nr_pt;
-    l->free_pfn = l->stack_pfn + BOOT_STACK_PAGES;
+    l->initrd_pfn = l->stack_pfn + BOOT_STACK_PAGES;
+    l->initrd_len = initrd_len;
+    l->free_pfn = l->initrd_pfn + ((initrd_len + 4095) >> 12);
 }
 
 /* The frame of the L2 table for GiB gib (the top GiB's may be the extra one). */
@@ -154,6 +157,25 @@ static void build_l1s(struct domain *d, const struct layout *l)
     }
 }
 
+/* The initrd, page by page from its module (it may be larger than the window). */
+static void load_initrd(struct domain *d, const struct layout *l, const struct multiboot_module *m)
+{
+    for (uint32_t done = 0; done < l->initrd_len; done += 4096) {
+        uint32_t src = m->mod_start + done, n = l->initrd_len - done < 4096 ? l->initrd_len - done : 4096;
+        uint8_t *dst = map_frame(d->first_mfn + l->initrd_pfn + (done >> 12));
+        const uint8_t *from = map_frame(src >> 12);
+        uint32_t first = 4096 - (src & 4095) < n ? 4096 - (src & 4095) : n;
+        memcpy(dst, from + (src & 4095), first);
+        unmap_frame((void *)from);
+        if (first < n) { /* a module that is not page aligned straddles two frames */
+            from = map_frame((src >> 12) + 1);
+            memcpy(dst + first, from, n - first);
+            unmap_frame((void *)from);
+        }
+        unmap_frame(dst);
+    }
+}
+
 /* Hypercall stubs, RV_HYPERCALL_STUB_SIZE bytes each: mov eax, nr; int 0x82; ret.
  * The iret stub pushes EAX first and does not return (pv-abi/hypercall.h). */
 static void fill_hypercall_page(uint8_t *p)
@@ -189,7 +211,11 @@ static void fill_start_info(struct domain *d, const struct layout *l, const stru
     si->nr_pt_frames = l->nr_pt;
     si->image_end = l->virt_base + (l->img_pages << 12);
     si->free_start = l->virt_base + (l->free_pfn << 12);
-    si->stack_top = si->free_start;
+    si->stack_top = l->virt_base + (l->initrd_pfn << 12);
+    if (l->initrd_len) {
+        si->mod_start = si->stack_top;
+        si->mod_len = l->initrd_len;
+    }
     strlcpy(si->cmdline, ml->cmdline, sizeof(si->cmdline));
     unmap_frame(si);
 }
@@ -245,30 +271,57 @@ static void describe_need(char *buf, uint32_t n, const struct layout *l, const s
     rv_snprintf(buf, n, "too little memory: mem=%uK, the image needs at least %uK", l->nr_pages * 4, need_kb);
 }
 
-int domain_build(int index, const struct multiboot_module *m)
+/*
+ * Builds the domain of module `index`; returns how many modules it used,
+ * built or refused (2 when the next one is its initrd).
+ */
+int domain_build(int index)
 {
     static struct modline ml; /* big (the guest command line): keep it off the stack */
     static char why_buf[96];
+    const struct multiboot_module *m = &boot_modules[index], *initrd = 0;
     const char *why;
-    if (modline_parse(m->string ? PA2VA(m->string) : "", &ml, &why))
-        return refuse(index, ml.path, why);
+    if (modline_parse(m->string ? PA2VA(m->string) : "", &ml, &why)) {
+        refuse(index, ml.path, why);
+        return 1;
+    }
+    if (ml.initrd_next) {
+        if (index + 1 >= (int)nr_boot_modules) {
+            refuse(index, ml.path, "initrd=next but no module follows");
+            return 1;
+        }
+        initrd = &boot_modules[index + 1];
+    }
+    int used = initrd ? 2 : 1;
     uint32_t len = m->mod_end - m->mod_start;
     const uint8_t *img = map_frames(m->mod_start >> 12, ((m->mod_start & 4095) + len + 4095) >> 12);
     if (!img)
-        return refuse(index, ml.path, "image larger than the monitor's 8 MiB module window");
+        {
+        refuse(index, ml.path, "image larger than the monitor's 8 MiB module window");
+        return used;
+    }
     img += m->mod_start & 4095;
     struct elf_image ei;
     if (elf_parse(img, len, &ei, &why))
-        return refuse(index, ml.path, why);
+        {
+        refuse(index, ml.path, why);
+        return used;
+    }
     struct layout l;
-    plan(&ei, ml.mem_kb / 4, &l);
+    plan(&ei, ml.mem_kb / 4, initrd ? initrd->mod_end - initrd->mod_start : 0, &l);
     if (l.free_pfn > l.nr_mapped || ml.mem_kb < ei.note.min_mem_kb) {
         describe_need(why_buf, sizeof(why_buf), &l, &ei);
-        return refuse(index, ml.path, why_buf);
+        {
+        refuse(index, ml.path, why_buf);
+        return used;
+    }
     }
     struct domain *d = domain_alloc();
     if (!d)
-        return refuse(index, ml.path, "too many domains");
+        {
+        refuse(index, ml.path, "too many domains");
+        return used;
+    }
     d->id = (uint32_t)(d - domains) + 1;
     strlcpy(d->name, ml.name, sizeof(d->name));
     d->module = index;
@@ -278,16 +331,22 @@ int domain_build(int index, const struct multiboot_module *m)
     if (build_memory(d, &l, img, &ei)) {
         rv_snprintf(why_buf, sizeof(why_buf), "not enough free memory for mem=%uK", ml.mem_kb);
         memset(d, 0, sizeof(*d));
-        return refuse(index, ml.path, why_buf);
+        {
+        refuse(index, ml.path, why_buf);
+        return used;
+    }
     }
     unmap_frames();
+    if (initrd)
+        load_initrd(d, &l, initrd);
     fill_start_info(d, &l, &ml);
     d->kstack_canary = KSTACK_CANARY;
     gdt_domain_init(d);
     memcpy(d->fpu_state, fpu_init_state, sizeof(d->fpu_state));
-    vcpu_prepare(d, ei.note.entry, l.virt_base + (l.free_pfn << 12), l.virt_base + (l.si_pfn << 12));
+    vcpu_prepare(d, ei.note.entry, l.virt_base + (l.initrd_pfn << 12), l.virt_base + (l.si_pfn << 12));
     d->state = DOM_RUNNABLE;
-    dlog(d, "started, %u KiB at mfn 0x%x, entry 0x%x\n", ml.mem_kb, d->first_mfn, ei.note.entry);
+    dlog(d, "started, %u KiB at mfn 0x%x, entry 0x%x%s\n", ml.mem_kb, d->first_mfn, ei.note.entry,
+         initrd ? ", with the next module as its initrd" : "");
     domain_print_memory(d);
-    return 0;
+    return used;
 }

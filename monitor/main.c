@@ -122,8 +122,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     if (nmods == 0)
         mlog("no guest modules given: nothing to run\n");
     boot_modules = m;
-    for (uint32_t i = 0; i < nmods; i++)
-        domain_build((int)i, &m[i]);
+    nr_boot_modules = nmods;
+    for (uint32_t i = 0; i < nmods;)
+        i += (uint32_t)domain_build((int)i);
     mlog("memory: %u MiB free after building domains\n", frames_free_count() / 256);
     sched_start();
 }

@@ -4,7 +4,7 @@
  * Multiboot command line (syntax in tests/PROTOCOL.md).
  *
  * A module line is "[<path>] [name=N] [mem=S] [weight=W] [cap=C]
- * [restart=never|reboot|always] [-- <guest command line>]".
+ * [restart=never|reboot|always] [initrd=next] [-- <guest command line>]".
  * QEMU's -initrd hands the path over as the first word; GRUB 2's "module"
  * command does not (only the words after the file name), so a first word
  * with '=' in it, or "--", is taken as an option, not a path (a GRUB
@@ -188,6 +188,10 @@ static const char *parse_option(const char *w, size_t len, struct modline *out)
         return parse_number(w + 4, len - 4, 0, 100, &out->cap, "bad cap= value (0-100)");
     if (has_key(w, len, "restart="))
         return parse_restart(w + 8, len - 8, &out->restart);
+    if (has_key(w, len, "initrd=")) {
+        out->initrd_next = len == 11 && memcmp(w + 7, "next", 4) == 0;
+        return out->initrd_next ? NULL : "bad initrd= value (next)";
+    }
     if (has_key(w, len, "name="))
         return parse_name(w + 5, len - 5, out->name);
     if (has_key(w, len, "mem="))

@@ -21,6 +21,7 @@ struct modline {
     uint32_t weight;                  /* weight=, CPU share, default 256 */
     uint32_t cap;                     /* cap=, % of the CPU at most, 0 = none */
     uint32_t restart;                 /* restart=: RESTART_* (default reboot) */
+    int initrd_next;                  /* initrd=next: the next module is its initrd */
     char cmdline[RV_CMDLINE_MAX];     /* everything after " -- " */
 };
 

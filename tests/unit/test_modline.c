@@ -228,3 +228,13 @@ TEST(modline_sched, "weight=, cap= and restart= set the domain's scheduling and 
     CHECK_EQ(parse("/g.elf cap=x"), -1);
     CHECK_EQ(parse("/g.elf restart=sometimes"), -1);
 }
+
+TEST(modline_initrd, "initrd=next marks the next module as the guest's initrd")
+{
+    CHECK_EQ(parse("/vmlinux mem=64M"), 0);
+    CHECK_EQ(ml.initrd_next, 0);
+    CHECK_EQ(parse("/vmlinux initrd=next mem=64M"), 0);
+    CHECK_EQ(ml.initrd_next, 1);
+    CHECK_EQ(parse("/vmlinux initrd=prev"), -1);
+    CHECK_EQ(parse("/vmlinux initrd="), -1);
+}
