@@ -25,6 +25,13 @@ XLDFLAGS  := -m elf_i386 -nostdlib --build-id=none -z noexecstack
 NASMFLAGS := -f elf32 -g -F dwarf
 LIBGCC    := $(shell $(CC) -m32 -print-libgcc-file-name)
 
+# Quiet by default, like Kbuild: `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 .PHONY: all iso run check unit conformance strict setup clean
 all:
 

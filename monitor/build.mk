@@ -11,15 +11,19 @@ all: $(BUILD)/monitor.elf
 
 $(BUILD)/monitor/%.o: monitor/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MON_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(MON_CFLAGS) -c $< -o $@
 
 $(BUILD)/monitor/lib/%.o: libpvguest/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MON_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $< (monitor)")
+	$(Q)$(CC) $(MON_CFLAGS) -c $< -o $@
 
 $(BUILD)/monitor/%.o: monitor/%.asm
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) $< -o $@
+	@$(if $(Q),echo "  NASM    $<")
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
 
 $(BUILD)/monitor.elf: $(MON_OBJ) monitor/monitor.ld
-	$(LD) $(XLDFLAGS) -T monitor/monitor.ld -o $@ $(MON_OBJ) $(LIBGCC)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(XLDFLAGS) -T monitor/monitor.ld -o $@ $(MON_OBJ) $(LIBGCC)
