@@ -33,7 +33,24 @@ static void print_counts(struct domain *d)
     dlog(d, "emulated");
     for (int i = 0; i < EMUL_COUNT; i++)
         kprintf(" %s=%u", emul_names[i], d->emulated[i]);
-    kprintf("; hypercalls %u, exceptions bounced %u\n", d->stats.hypercalls, d->stats.traps_bounced);
+    kprintf("; hypercalls %u, exceptions bounced %u, events %u raised %u delivered\n",
+            d->stats.hypercalls, d->stats.traps_bounced, d->events_raised, d->events_delivered);
+}
+
+/* Per-hypercall and per-vector counts: where a guest spends its traps. */
+static void print_profile(struct domain *d)
+{
+#define HC_NAME(nr, name, nargs) [nr] = #name,
+    static const char *const hc_names[RV_NR_HYPERCALLS] = { RV_HYPERCALLS(HC_NAME) };
+#undef HC_NAME
+    dlog(d, "profile:");
+    for (int i = 0; i < RV_NR_HYPERCALLS; i++)
+        if (d->hc_count[i])
+            kprintf(" %s=%u", hc_names[i], d->hc_count[i]);
+    for (int v = 0; v < 32; v++)
+        if (d->trap_count[v])
+            kprintf(" vec%d=%u", v, d->trap_count[v]);
+    kprintf("\n");
 }
 
 static void end(struct domain *d)
@@ -42,6 +59,7 @@ static void end(struct domain *d)
     d->timer_deadline = 0;
     console_guest_flush(d);
     print_counts(d);
+    print_profile(d);
     domain_print_memory(d);
     d->state = DOM_DEAD;
 }

@@ -85,7 +85,8 @@ struct domain {
     /* accounting */
     uint32_t emulated[EMUL_COUNT];
     struct rv_vcpu_stats stats;
-    uint32_t hc_count[RV_NR_HYPERCALLS];
+    uint32_t hc_count[RV_NR_HYPERCALLS];  /* per hypercall number (multicall entries too) */
+    uint32_t trap_count[32];              /* exceptions taken, per vector */
 
     /* how it ended */
     int exit_reason;             /* RV_SHUTDOWN_*, or -1 if killed */

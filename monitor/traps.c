@@ -177,6 +177,8 @@ static void guest_nm(struct domain *d, struct trap_frame *f)
 
 static void guest_exception(struct domain *d, struct trap_frame *f)
 {
+    if (f->vector < 32)
+        d->trap_count[f->vector]++;
     switch (f->vector) {
     case VEC_GP:
         guest_gp(d, f);
