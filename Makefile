@@ -46,4 +46,5 @@ setup:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files of our own objects (not of trees we build with their own make, e.g. Linux).
+-include $(shell find $(BUILD) -path $(BUILD)/linux -prune -o -name '*.d' -type f -print 2>/dev/null)

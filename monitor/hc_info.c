@@ -49,7 +49,7 @@ static int32_t console_write(struct domain *d, uint32_t count, uint32_t buf)
 static int32_t console_read_guest(struct domain *d, uint32_t count, uint32_t buf)
 {
     char chunk[64];
-    if (!guest_range_ok(buf, count))
+    if (!guest_writable(buf, count))
         return -RV_EFAULT;
     uint32_t n = console_read(d, chunk, count < sizeof(chunk) ? count : sizeof(chunk));
     if (copy_to_guest(buf, chunk, n))

@@ -28,3 +28,22 @@ int copy_to_guest(uint32_t va, const void *src, uint32_t len)
         return -RV_EFAULT;
     return guest_copy_raw((void *)va, src, len);
 }
+
+/*
+ * Whether every page of [va, va + len) may be written by the guest: each
+ * page's first byte in the range is read and written back.  For a call
+ * that may end up writing nothing (a console read with no input waiting)
+ * but must still refuse a bad buffer.  Safe on one CPU: the guest is not
+ * running while the monitor is.
+ */
+int guest_writable(uint32_t va, uint32_t len)
+{
+    if (!guest_range_ok(va, len))
+        return 0;
+    for (uint32_t p = va; len && p - va < len; p = (p & ~4095u) + 4096) {
+        uint8_t b;
+        if (guest_copy_raw(&b, (const void *)p, 1) || guest_copy_raw((void *)p, &b, 1))
+            return 0;
+    }
+    return 1;
+}

@@ -130,7 +130,8 @@ def read_manifests(paths):
 def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
     NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
-    [expect=refused:TEXT] [timeout=SEC] [modargs=WORDS] [args=WORDS]."""
+    [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC]
+    [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
         try:
@@ -165,8 +166,10 @@ def parse_manifest(text, where="tests.list"):
                 t.mem, t.mem_kb = val, parse_mem_kb(val)
             elif key == "expect":
                 kind, colon, sub = val.partition(":")
-                if kind not in ("killed", "refused") or not colon:
-                    raise ManifestError("%s: expect= takes killed:TEXT or refused:TEXT" % here)
+                if kind not in ("killed", "refused", "exit") or not colon:
+                    raise ManifestError("%s: expect= takes killed:TEXT, refused:TEXT or exit:KIND:CODE" % here)
+                if kind == "exit" and not re.fullmatch(r"(poweroff|reboot|crash):\d+", sub):
+                    raise ManifestError("%s: expect=exit: takes poweroff|reboot|crash:CODE" % here)
                 t.expect = (kind, sub)
             elif key == "timeout":
                 if not val.isdigit():
@@ -329,6 +332,11 @@ def judge_one(t, index, info, boot, platform):
         return CRASH, "killed: %s%s" % (reason, " (%s)" % detail if detail else "")
     if t.name in info.exits:
         kind, code = info.exits[t.name]
+        if expect_kind == "exit":
+            if "%s:%d" % (kind, code) == expect_sub:
+                return PASS, "exit %s code %d as expected" % (kind, code)
+            return FAIL, "expected exit %s, got exit %s code %d%s" % (
+                expect_sub, kind, code, ": " + msg if msg else "")
         if expect_kind == "killed":
             return FAIL, "expected to be killed (%s), but: exit %s code %d%s" % (
                 expect_sub, kind, code, ": " + msg if msg else "")
