@@ -67,6 +67,9 @@ trap_common:
     mov ax, MON_DS              ; the guest's segments stop below the hole
     mov ds, ax
     mov es, ax
+    xor eax, eax                ; FS and GS null while in the monitor: a fault
+    mov fs, ax                  ; in the exit path must not find the guest's
+    mov gs, ax                  ; unusable selector again and recurse
     cld
     push esp                    ; struct trap_frame *
     call trap_dispatch
@@ -100,6 +103,9 @@ trap_return:
 ; ESP points at the EIP of the frame; hand the whole frame to C, which
 ; kills the domain and never returns.
 .fix_iret:
+    mov ax, MON_DS              ; DS and ES are the guest's by now, and their
+    mov ds, ax                  ; limits stop below the hole
+    mov es, ax
     sub esp, 12*4 + 8           ; back to the start of struct trap_frame
     push esp
     call exit_path_bad_frame
