@@ -13,6 +13,7 @@
 #include <ringvisor.h>
 #include "pvguest/setjmp.h"
 #include "pvguest/traps.h"
+#include "pvguest/events.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n%%define " #sym " %c0" : : "i"(val))
 #define OFFSET(sym, type, field) DEFINE(sym, offsetof(type, field))
@@ -45,6 +46,7 @@ void asm_offsets(void)
     OFFSET(TF_VECTOR, struct rv_trap_frame, vector);
     OFFSET(TF_ERROR_CODE, struct rv_trap_frame, error_code);
     OFFSET(TF_EIP, struct rv_trap_frame, eip);
+    DEFINE(RV_EVTCHN_VECTOR, RV_EVTCHN_VECTOR); /* evtentry.asm */
 
     /* struct rv_jmp_state (pvguest/setjmp.h). */
     OFFSET(JB_EBX, struct rv_jmp_state, ebx);

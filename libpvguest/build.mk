@@ -4,7 +4,7 @@
 #   $(BUILD)/libpvguest/libpvguest.a   the library
 #   $(BUILD)/libpvguest/crt0.asm.o     ELF note, hypercall page, _start (linked first)
 #   libpvguest/guest.ld                the linker script (image at 4 MiB)
-#   $(BUILD)/guests/hello.elf, demo.elf   the demo guests (tests/guests/)
+#   $(BUILD)/guests/hello.elf, demo.elf, procs.elf   the demo guests (tests/guests/)
 #
 # A guest is one line:
 #
@@ -21,12 +21,25 @@
 # added to `all` and to $(RV_GUESTS).  rv_link (ELF path, SOURCES, EXTRA)
 # is the same without the naming; tests/framework/framework.mk builds
 # rv_test on it.
+#
+# A ring-3 program a guest kernel loads into a process is one more line:
+#
+#   $(eval $(call rv_user_blob,NAME,SOURCES,ADDR))   ->  $(BUILD)/user/NAME.o
+#
+# SOURCES (compiled as above) are linked at ADDR with libpvguest/user.ld
+# and libpvguest.a (only rvlib's string and format code is usable there:
+# anything that makes a hypercall fails to link), turned into a flat
+# binary, and wrapped in an object whose read-only bytes run from NAME_start
+# to NAME_end.  The binary starts with struct rv_user_header (pvguest/user.h).
+# NAME must be a C identifier.  Pass the object as EXTRA to rv_guest.
 
 RVG_DIR := $(BUILD)/libpvguest
 RVG_INC := $(RVG_DIR)/asm-offsets.inc
 RVG_LIB := $(RVG_DIR)/libpvguest.a
 RVG_CRT0 := $(RVG_DIR)/crt0.asm.o
 RVG_LDS := libpvguest/guest.ld
+RVG_USER_LDS := libpvguest/user.ld
+OBJCOPY ?= objcopy
 
 RV_GUEST_CFLAGS := $(XCFLAGS) -Ilibpvguest/include
 RV_GUEST_NASMFLAGS := $(NASMFLAGS) -I$(RVG_DIR)/
@@ -63,6 +76,24 @@ $(call rv_link,$(BUILD)/guests/$(1).elf,$(2),$(3))
 RV_GUESTS += $(BUILD)/guests/$(1).elf
 endef
 
+# The binary object: objcopy names its symbols after the input file, so
+# it runs in the file's directory (_binary_NAME_bin_start -> NAME_start).
+define rv_user_blob
+$(foreach s,$(2),$(call rv_compile,$(s)))
+$(BUILD)/user/$(1).elf: $(call rv_objs,$(2)) $(RVG_LIB) $(RVG_USER_LDS)
+	@mkdir -p $$(@D)
+	$$(LD) $$(XLDFLAGS) -T $(RVG_USER_LDS) --defsym=RV_USER_BASE=$(3) -o $$@ $(call rv_objs,$(2)) $(RVG_LIB) $$(LIBGCC)
+$(BUILD)/user/$(1).bin: $(BUILD)/user/$(1).elf
+	$$(OBJCOPY) -O binary -j .text $$< $$@
+$(BUILD)/user/$(1).o: $(BUILD)/user/$(1).bin
+	cd $$(@D) && $$(OBJCOPY) -I binary -O elf32-i386 -B i386 \
+	    --rename-section .data=.rodata,alloc,load,readonly,data,contents \
+	    --add-section .note.GNU-stack=/dev/null \
+	    --redefine-sym _binary_$(1)_bin_start=$(1)_start \
+	    --redefine-sym _binary_$(1)_bin_end=$(1)_end \
+	    --strip-symbol _binary_$(1)_bin_size $(1).bin $(1).o
+endef
+
 # The library: every libpvguest source but crt0 (linked on its own, as
 # nothing refers to the note) and asm-offsets.c (never linked).
 RVG_SRCS := $(filter-out libpvguest/asm-offsets.c libpvguest/crt0.asm, \
@@ -87,3 +118,5 @@ all: $(RVG_LIB) $(RVG_CRT0)
 # The demo guests.
 $(eval $(call rv_guest,hello,tests/guests/hello.c))
 $(eval $(call rv_guest,demo,tests/guests/demo.c))
+$(eval $(call rv_user_blob,procs_user,tests/guests/procs_user.c,0x10000000))
+$(eval $(call rv_guest,procs,tests/guests/procs.c,$(BUILD)/user/procs_user.o))

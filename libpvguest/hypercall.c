@@ -62,14 +62,17 @@ const char *rv_errname(long r)
         { RV_E2BIG, "-E2BIG" },   { RV_EAGAIN, "-EAGAIN" }, { RV_ENOMEM, "-ENOMEM" },
         { RV_EFAULT, "-EFAULT" }, { RV_EBUSY, "-EBUSY" },   { RV_EEXIST, "-EEXIST" },
         { RV_EINVAL, "-EINVAL" }, { RV_ENOSPC, "-ENOSPC" }, { RV_ERANGE, "-ERANGE" },
-        { RV_ENOSYS, "-ENOSYS" },
+        { RV_ENOSYS, "-ENOSYS" }, { RV_ETIMEDOUT, "-ETIMEDOUT" },
     };
-    static char other[24];
+    /* A few buffers in turn, so that one message can name two results. */
+    static char others[4][24];
+    static unsigned next;
+    char *other = others[next++ % 4];
 
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (r == -names[i].code)
             return names[i].name;
-    rv_snprintf(other, sizeof(other), r < 0 ? "-E?(%ld)" : "%ld", r);
+    rv_snprintf(other, sizeof(others[0]), r < 0 ? "-E?(%ld)" : "%ld", r);
     return other;
 }
 
@@ -86,3 +89,15 @@ long rv_hc_set_gdt(const struct rv_descriptor *t, unsigned n) { return HC(set_gd
 long rv_hc_fpu_taskswitch(int set) { return HC(fpu_taskswitch, set, 0, 0); }
 long rv_hc_multicall(struct rv_multicall_entry *c, unsigned n) { return HC(multicall, c, n, 0); }
 long rv_hc_vcpu_op(unsigned cmd, void *arg) { return HC(vcpu_op, cmd, arg, 0); }
+long rv_hc_event_channel_op(unsigned cmd, void *arg) { return HC(event_channel_op, cmd, arg, 0); }
+long rv_hc_set_callbacks(unsigned cs, unsigned long address) { return HC(set_callbacks, cs, address, 0); }
+long rv_hc_set_timer_op(uint64_t t) { return HC(set_timer_op, (uint32_t)t, (uint32_t)(t >> 32), 0); }
+long rv_hc_mmu_update(const struct rv_mmu_update *r, unsigned n, uint32_t *done) { return HC(mmu_update, r, n, done); }
+long rv_hc_mmuext_op(const struct rv_mmuext_op *o, unsigned n, uint32_t *done) { return HC(mmuext_op, o, n, done); }
+long rv_hc_memory_op(unsigned cmd, void *arg) { return HC(memory_op, cmd, arg, 0); }
+
+/* The entry goes as two 32-bit halves, low first (ABI.md, hypercall 13). */
+long rv_hc_update_va_mapping(unsigned long va, uint64_t val, unsigned flags)
+{
+    return rv_hypercall(RV_HC_update_va_mapping, va, (uint32_t)val, (uint32_t)(val >> 32), flags, 0);
+}

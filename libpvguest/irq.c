@@ -6,12 +6,13 @@
 #include <pvguest.h>
 
 /*
- * An event arrived while events were masked.  TODO(issue 4, events): ask
- * the monitor to deliver it with a dedicated cheap hypercall; for now any
- * hypercall returns through the monitor's delivery check, and yield is
- * the cheapest one with no other effect.
+ * An event arrived while events were masked (evtchn_upcall_pending is
+ * set) and rv_events_enable() has just cleared the mask.  The monitor
+ * checks for deliverable events on every return to a guest, so any
+ * hypercall delivers it; version(RV_VERSION_ABI) is the cheapest, with no
+ * other effect (ABI.md "Events and time": turning the virtual IF on).
  */
 void rv_events_force_delivery(void)
 {
-    rv_hc_sched_op(RV_SCHED_YIELD, 0, 0);
+    rv_hc_version(RV_VERSION_ABI, 0);
 }

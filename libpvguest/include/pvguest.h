@@ -15,6 +15,9 @@
 #include "pvguest/setjmp.h"
 #include "pvguest/user.h"
 #include "pvguest/irq.h"
+#include "pvguest/events.h"
+#include "pvguest/time.h"
 #include "pvguest/desc.h"
+#include "pvguest/mm.h"
 
 #endif

@@ -42,6 +42,15 @@ long rv_hc_set_gdt(const struct rv_descriptor *table, unsigned count);
 long rv_hc_fpu_taskswitch(int set);
 long rv_hc_multicall(struct rv_multicall_entry *calls, unsigned count);
 long rv_hc_vcpu_op(unsigned cmd, void *arg);
+/* done: NULL, or where the monitor writes how many requests succeeded. */
+long rv_hc_mmu_update(const struct rv_mmu_update *reqs, unsigned count, uint32_t *done);
+long rv_hc_mmuext_op(const struct rv_mmuext_op *ops, unsigned count, uint32_t *done);
+long rv_hc_update_va_mapping(unsigned long va, uint64_t val, unsigned flags);
+long rv_hc_memory_op(unsigned cmd, void *arg);
+/* Events and time (pvguest/events.h, pvguest/time.h build on these). */
+long rv_hc_event_channel_op(unsigned cmd, void *arg);   /* SEND/CLOSE/UNMASK: arg = port */
+long rv_hc_set_callbacks(unsigned cs, unsigned long address);
+long rv_hc_set_timer_op(uint64_t deadline_ns);         /* as two halves, low first */
 /* iret has no wrapper: it is the last step of the trap exit path (traps.asm). */
 
 #endif
