@@ -241,7 +241,7 @@ static int build_memory(struct domain *d, const struct layout *l, const uint8_t 
     }
     d->nr_pages = l->nr_pages;
     mm_assign(d, d->first_mfn, l->nr_pages);
-    mm_assign(d, d->shared_mfn, 1);
+    mm_assign_shared(d, d->shared_mfn);
     d->shared = PA2VA(d->shared_mfn << 12);
     memset(d->shared, 0, 4096);
     d->shared->vcpu_info[0].evtchn_upcall_mask = 1; /* events start masked, as on Xen */

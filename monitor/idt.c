@@ -20,6 +20,7 @@
 #include "domain.h"
 #include "layout.h"
 #include "trap.h"
+#include "time.h"
 #include "x86.h"
 
 #define GATE_INTR 0xe
@@ -55,9 +56,11 @@ void idt_init(void)
     lidt(&d);
 }
 
+/* 0xf0-0xff are the monitor's (local APIC timer and spurious vectors): a
+ * guest gate there would take the monitor's own interrupts. */
 int idt_vector_direct_ok(unsigned v)
 {
-    return v >= VEC_IRQ_END && v < 256 && v != RV_HYPERCALL_VECTOR;
+    return v >= VEC_IRQ_END && v < VEC_TIMER && v != RV_HYPERCALL_VECTOR;
 }
 
 static int is_direct(const struct vtrap *t, unsigned v)
@@ -68,6 +71,12 @@ static int is_direct(const struct vtrap *t, unsigned v)
 
 void idt_load_domain(struct domain *d)
 {
+    /* INT3 and INTO check the gate's DPL like INT n (SDM Vol. 3A 6.12.1.1):
+     * the gate takes the DPL the guest registered for #BP/#OF. */
+    for (unsigned v = VEC_BP; v <= VEC_OF; v++) {
+        const struct vtrap *t = &d->traps[v];
+        idt[v] = gate(MON_CS, stub_table[v], GATE_INTR, t->address ? (t->flags & RV_TI_DPL_MASK) : 3);
+    }
     for (unsigned v = VEC_IRQ_END; v < 256; v++) {
         const struct vtrap *t = &d->traps[v];
         idt[v] = is_direct(t, v) ? gate(t->cs, t->address, GATE_TRAP, 3) : monitor_gate(v);
@@ -77,6 +86,8 @@ void idt_load_domain(struct domain *d)
 void idt_unload_domain(struct domain *d)
 {
     (void)d;
+    for (unsigned v = VEC_BP; v <= VEC_OF; v++)
+        idt[v] = monitor_gate(v);
     for (unsigned v = VEC_IRQ_END; v < 256; v++)
         idt[v] = monitor_gate(v);
 }

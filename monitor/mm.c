@@ -15,6 +15,7 @@
  *     of some level when the first such reference is taken, after every
  *     entry in it has been checked the same way (validation), and stops
  *     being one when the last goes (its entries' references are dropped);
+ *   - the shared_info frame, which the monitor writes, is never a table;
  *   - the top L2 carries the monitor's own entries for the hole in slots
  *     480-511, which the guest can neither write nor replace, and every L3
  *     must have it: without it, loading the L3 would unmap the monitor.
@@ -60,6 +61,15 @@ void mm_assign(struct domain *d, uint32_t mfn, uint32_t n)
         memset(&ft[mfn + i], 0, sizeof(*ft));
         ft[mfn + i].owner = (uint16_t)d->id;
     }
+}
+
+/* A frame the monitor itself writes at any time (shared_info): the guest may
+ * map it, but it can never become a page table, whose entries the monitor
+ * would then be writing unchecked. */
+void mm_assign_shared(struct domain *d, uint32_t mfn)
+{
+    mm_assign(d, mfn, 1);
+    ft[mfn].flags = FI_SHARED;
 }
 
 void mm_release(uint32_t mfn, uint32_t n)
@@ -109,6 +119,8 @@ static int get_type(struct domain *d, uint32_t mfn, enum pgt type)
         return -RV_EPERM;
     if (fi->flags & FI_VALIDATING)
         return -RV_EBUSY; /* a table that refers to itself */
+    if ((fi->flags & FI_SHARED) && is_table(type))
+        return -RV_EPERM;
     if (fi->type_count && fi->type != type)
         return -RV_EBUSY;
     if (!fi->type_count) {

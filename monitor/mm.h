@@ -20,10 +20,12 @@ struct frame_info {
 };
 #define FI_PINNED 1
 #define FI_VALIDATING 2
+#define FI_SHARED 4      /* the monitor writes it (shared_info): never a page table */
 
 void mm_init(uint32_t max_mfn);
 struct frame_info *frame_info(uint32_t mfn);
 void mm_assign(struct domain *d, uint32_t mfn, uint32_t n);
+void mm_assign_shared(struct domain *d, uint32_t mfn);
 void mm_release(uint32_t mfn, uint32_t n);
 /* Makes root (an L3 the domain builder wrote) d's pinned, current base. */
 int mm_install_base(struct domain *d, uint32_t root_mfn);

@@ -78,8 +78,8 @@ static void monitor_fault(struct trap_frame *f)
 /* The exit path could not return to the guest: its frame is unusable. */
 void exit_path_bad_frame(struct trap_frame *f)
 {
-    domain_kill(current, "unusable return frame cs 0x%x eip 0x%x ss 0x%x esp 0x%x",
-                f->cs & 0xffff, f->eip, f->ss & 0xffff, f->esp);
+    domain_kill(current, "unusable return frame cs 0x%x ss 0x%x esp 0x%x (eip 0x%x err 0x0)",
+                f->cs & 0xffff, f->ss & 0xffff, f->esp, f->eip);
     sched_leave_dead();
 }
 
