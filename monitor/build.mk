@@ -1,15 +1,20 @@
 # monitor/build.mk: the ring-0 monitor, an ELF32 Multiboot image.
-MON_C   := $(wildcard monitor/*.c)
+MON_C   := $(wildcard monitor/*.c) $(wildcard drivers/*.c)
 MON_ASM := monitor/boot.asm monitor/entry.asm
 MON_LIB := libpvguest/string.c libpvguest/fmt.c
 MON_OBJ := $(MON_ASM:%.asm=$(BUILD)/%.o) $(MON_C:%.c=$(BUILD)/%.o) \
            $(MON_LIB:libpvguest/%.c=$(BUILD)/monitor/lib/%.o)
-MON_CFLAGS := $(XCFLAGS) -Imonitor -Ilibpvguest/include \
+MON_CFLAGS := $(XCFLAGS) -Imonitor -Idrivers -Ilibpvguest/include \
               -DRINGVISOR_BUILD_ID='"ringvisor $(shell git describe --always --dirty 2>/dev/null || echo dev)"'
 
 all: $(BUILD)/monitor.elf
 
 $(BUILD)/monitor/%.o: monitor/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(MON_CFLAGS) -c $< -o $@
+
+$(BUILD)/drivers/%.o: drivers/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(MON_CFLAGS) -c $< -o $@

@@ -64,6 +64,7 @@ struct rv_evtchn_bind_interdomain {
 #define RV_EVTCHNSTAT_UNBOUND 1
 #define RV_EVTCHNSTAT_INTERDOMAIN 2
 #define RV_EVTCHNSTAT_VIRQ 3
+#define RV_EVTCHNSTAT_DEVICE 4  /* bound by the monitor to a virtio device (remote_port = device) */
 
 struct rv_evtchn_status {
     uint32_t port;        /* in */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "memory.h"
 #include "event.h"
+#include "virtio.h"
 
 /*  X(number, name, number of arguments) */
 #define RV_HYPERCALLS(X)          \
@@ -35,7 +36,8 @@
     X(14, memory_op, 2)           \
     X(15, event_channel_op, 2)    \
     X(16, set_callbacks, 2)       \
-    X(17, set_timer_op, 2)
+    X(17, set_timer_op, 2)        \
+    X(18, virtio_op, 3)
 
 #define RV_HC_ENUM(nr, name, nargs) RV_HC_##name = nr,
 enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };

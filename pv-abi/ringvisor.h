@@ -7,6 +7,7 @@
 #include "hypercall.h"
 #include "memory.h"
 #include "event.h"
+#include "virtio.h"
 #include "shared_info.h"
 #include "start_info.h"
 #endif
