@@ -65,11 +65,13 @@ void mm_assign(struct domain *d, uint32_t mfn, uint32_t n)
 
 /* A frame the monitor itself writes at any time (shared_info): the guest may
  * map it, but it can never become a page table, whose entries the monitor
- * would then be writing unchecked. */
+ * would then be writing unchecked.  A permanent writable reference makes
+ * every attempt a type conflict. */
 void mm_assign_shared(struct domain *d, uint32_t mfn)
 {
     mm_assign(d, mfn, 1);
-    ft[mfn].flags = FI_SHARED;
+    ft[mfn].type = PGT_WRITABLE;
+    ft[mfn].type_count = ft[mfn].ref_count = 1;
 }
 
 void mm_release(uint32_t mfn, uint32_t n)
@@ -119,8 +121,6 @@ static int get_type(struct domain *d, uint32_t mfn, enum pgt type)
         return -RV_EPERM;
     if (fi->flags & FI_VALIDATING)
         return -RV_EBUSY; /* a table that refers to itself */
-    if ((fi->flags & FI_SHARED) && is_table(type))
-        return -RV_EPERM;
     if (fi->type_count && fi->type != type)
         return -RV_EBUSY;
     if (!fi->type_count) {
@@ -199,9 +199,17 @@ static unsigned guest_slots(enum pgt type)
     return type == PGT_L3 ? 4 : type == PGT_L2_TOP ? RV_L2_HOLE_FIRST : 512;
 }
 
+/* Bit 5 of a PAE L3 entry is reserved on hardware (SDM Vol. 3A 4.4.1), but
+ * QEMU's TCG sets it as an accessed bit when it loads an L3: clear it so a
+ * table read back from a loaded L3 validates, and MOV CR3 never faults. */
+#define L3_ACCESSED 0x20ull
+
 static int validate(struct domain *d, uint32_t mfn, enum pgt type)
 {
     pte_t *t = map_frame(mfn);
+    if (type == PGT_L3)
+        for (unsigned i = 0; i < 4; i++)
+            t[i] &= ~L3_ACCESSED;
     unsigned n = guest_slots(type), done = 0;
     int rc = 0;
     if (type == PGT_L3 && !(t[3] & RV_PTE_P))
@@ -252,6 +260,8 @@ int mm_update_entry(struct domain *d, uint64_t ptr, uint64_t val)
         return type == PGT_L3 ? -RV_EINVAL : -RV_EPERM; /* beyond the PDPT, or the hole */
     if (type == PGT_L3 && slot == 3 && !(val & RV_PTE_P))
         return -RV_EINVAL;
+    if (type == PGT_L3)
+        val &= ~L3_ACCESSED;
     int rc = get_entry(d, type, slot, val);
     if (rc)
         return rc;

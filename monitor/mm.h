@@ -20,7 +20,6 @@ struct frame_info {
 };
 #define FI_PINNED 1
 #define FI_VALIDATING 2
-#define FI_SHARED 4      /* the monitor writes it (shared_info): never a page table */
 
 void mm_init(uint32_t max_mfn);
 struct frame_info *frame_info(uint32_t mfn);
