@@ -71,6 +71,7 @@ class Test:
         self.elf = "tests/conformance/%s.elf" % name   # under the build dir
         self.strict = False       # meaningful only where segment limits are enforced
         self.alone = False        # boots by itself
+        self.boot = None          # boot=NAME: shares a boot only with the other NAME tests
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
         self.expect = None        # (kind, substring): ("killed"|"refused", text)
@@ -130,7 +131,7 @@ def read_manifests(paths):
 def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
     NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
-    [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC]
+    [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
     [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -171,6 +172,10 @@ def parse_manifest(text, where="tests.list"):
                 if kind == "exit" and not re.fullmatch(r"(poweroff|reboot|crash):\d+", sub):
                     raise ManifestError("%s: expect=exit: takes poweroff|reboot|crash:CODE" % here)
                 t.expect = (kind, sub)
+            elif key == "boot":
+                if not re.fullmatch(r"[A-Za-z0-9._-]+", val):
+                    raise ManifestError("%s: bad boot= '%s'" % (here, val))
+                t.boot = val
             elif key == "timeout":
                 if not val.isdigit():
                     raise ManifestError("%s: bad timeout= '%s'" % (here, val))
@@ -189,11 +194,19 @@ def parse_manifest(text, where="tests.list"):
 
 
 def make_groups(tests, per_boot=PER_BOOT):
-    """Boots: `alone` tests by themselves, the rest in manifest order."""
-    groups, cur = [], []
+    """Boots: `alone` tests by themselves, `boot=NAME` tests with each other
+    (a witness beside the guests it watches), the rest in manifest order."""
+    groups, cur, named = [], [], {}
     for t in tests:
         if t.alone:
             groups.append([t])
+            continue
+        if t.boot:
+            g = named.get(t.boot)
+            if g is None or len(g) == per_boot:
+                g = named[t.boot] = []
+                groups.append(g)
+            g.append(t)
             continue
         cur.append(t)
         if len(cur) == per_boot:
