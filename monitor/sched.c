@@ -208,12 +208,16 @@ void timer_reprogram(void)
 
 static void make_runnable(struct domain *d);
 
-/* Preempts the running domain at the end of its quantum, or when its cap is spent. */
+/* Preempts the running domain at the end of its quantum, or when its cap
+ * is spent.  Unlike a yield it keeps its place: the least virtual time
+ * still goes first, which is what makes the weights hold. */
 static void check_preempt(uint64_t now)
 {
     if (current && (capped(current) ||
-                    (now - current->run_start >= sched_quantum_ns && others_eligible(current))))
-        sched_yield();
+                    (now - current->run_start >= sched_quantum_ns && others_eligible(current)))) {
+        current->state = DOM_RUNNABLE;
+        swtch(&current->ctx, sched_ctx);
+    }
 }
 
 /* The timer interrupt: fire what is due, preempt at the end of a quantum. */
@@ -311,6 +315,9 @@ int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t tim
 static void make_runnable(struct domain *d)
 {
     uint64_t least = ~0ull;
+    int competes = current && current != d;
+    if (competes)
+        account(current, now_ns()); /* its virtual time up to now, not its last tick */
     for (unsigned i = 0; i < MAX_DOMAINS; i++)
         if (&domains[i] != d && (domains[i].state == DOM_RUNNABLE || domains[i].state == DOM_RUNNING) &&
             domains[i].vruntime < least)
@@ -319,6 +326,8 @@ static void make_runnable(struct domain *d)
         d->vruntime = least - sched_quantum_ns;
     d->polling = 0;
     d->state = DOM_RUNNABLE;
+    if (competes)
+        timer_reprogram(); /* the running domain has a competitor now: arm its quantum */
 }
 
 /* An event for d: wakes it from block (a poller waits for its own ports). */
