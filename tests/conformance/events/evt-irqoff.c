@@ -43,6 +43,9 @@ static uint64_t spin_masked(uint64_t end, uint32_t port, int by_port)
         if (++n % 1024 == 0)
             RVT_REQUIRE_OK(rv_hc_version(RV_VERSION_ABI, 0), "version"); /* a return from the monitor */
     }
+    /* Other domains may have had the CPU until after `end`: look once more. */
+    if (!seen && (by_port ? rv_evtchn_is_pending(port) : rv_vcpu()->evtchn_upcall_pending))
+        seen = rv_time_ns();
     return seen;
 }
 
