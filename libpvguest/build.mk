@@ -4,7 +4,8 @@
 #   $(BUILD)/libpvguest/libpvguest.a   the library
 #   $(BUILD)/libpvguest/crt0.asm.o     ELF note, hypercall page, _start (linked first)
 #   libpvguest/guest.ld                the linker script (image at 4 MiB)
-#   $(BUILD)/guests/hello.elf, demo.elf, procs.elf   the demo guests (tests/guests/)
+#   $(BUILD)/guests/hello.elf, demo.elf, procs.elf,  the demo guests (tests/guests/)
+#     blkdemo.elf, blkbench.elf
 #
 # A guest is one line:
 #
@@ -120,3 +121,5 @@ $(eval $(call rv_guest,hello,tests/guests/hello.c))
 $(eval $(call rv_guest,demo,tests/guests/demo.c))
 $(eval $(call rv_user_blob,procs_user,tests/guests/procs_user.c,0x10000000))
 $(eval $(call rv_guest,procs,tests/guests/procs.c,$(BUILD)/user/procs_user.o))
+$(eval $(call rv_guest,blkdemo,tests/guests/blkdemo.c))
+$(eval $(call rv_guest,blkbench,tests/guests/blkbench.c))

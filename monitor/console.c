@@ -5,6 +5,7 @@
  * test runner must be able to tell their lines apart (tests/PROTOCOL.md).
  */
 #include "console.h"
+#include "devices.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "rvlib.h"
@@ -105,6 +106,8 @@ static struct domain *focus_domain(void)
 static void deliver(char c)
 {
     struct domain *d = focus_domain();
+    if (d && virtio_console_input(d, c))
+        return; /* its virtio console is ready: the byte went into a receive buffer */
     if (!d || d->in_head - d->in_tail >= sizeof(d->in_ring))
         return; /* nobody listens, or it does not read: drop, as a UART overrun would */
     d->in_ring[d->in_head++ % sizeof(d->in_ring)] = c;

@@ -7,6 +7,7 @@
 #include "abi.h"
 #include "console.h"
 #include "desc.h"
+#include "devices.h"
 #include "domain.h"
 #include "emulate.h"
 #include "evtchn.h"
@@ -120,6 +121,7 @@ void domain_reap(struct domain *d)
 /* Runs in the scheduler, never on the dead domain's own stack. */
 void domain_destroy(struct domain *d)
 {
+    virtio_domain_destroy(d); /* before its frames go: no device may touch them after */
     for (uint32_t i = 0; i < d->nr_pages; i++)
         zero_frame(d->first_mfn + i);
     mm_release(d->first_mfn, d->nr_pages);

@@ -19,6 +19,7 @@
 enum dom_state { DOM_FREE, DOM_RUNNABLE, DOM_RUNNING, DOM_BLOCKED, DOM_DEAD };
 
 struct context; /* saved monitor registers of a switched-out vCPU (swtch) */
+struct vdev;    /* a virtio device (drivers/vdev.h) */
 
 struct vtrap {            /* one entry of the guest's virtual IDT */
     uint32_t address;     /* 0 = no handler */
@@ -82,6 +83,10 @@ struct domain {
     char in_ring[256];           /* serial input while it has the focus */
     uint32_t in_head, in_tail;
 
+    /* virtio devices from its module line (drivers/), numbered 0 .. nr_vdevs-1 */
+    struct vdev *vdev[ML_MAX_DEVS];
+    uint32_t nr_vdevs;
+
     /* accounting */
     uint32_t emulated[EMUL_COUNT];
     struct rv_vcpu_stats stats;
@@ -118,6 +123,7 @@ void sched_yield(void);
 void sched_block(void);
 void sched_leave_dead(void) __attribute__((noreturn));
 void sched_wake(struct domain *d);
+void sched_check_resched(void);
 void sched_poll_wake(struct domain *d, uint32_t port);
 int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t timeout);
 void sched_print_table(void);

@@ -14,6 +14,7 @@
  */
 #include "abi.h"
 #include "console.h"
+#include "devices.h"
 #include "domain.h"
 #include "elf.h"
 #include "frame.h"
@@ -273,7 +274,7 @@ static void describe_need(char *buf, uint32_t n, const struct layout *l, const s
 
 /*
  * Builds the domain of module `index`; returns how many modules it used,
- * built or refused (2 when the next one is its initrd).
+ * built or refused (its own, its initrd, one per disk=next).
  */
 int domain_build(int index)
 {
@@ -292,7 +293,11 @@ int domain_build(int index)
         }
         initrd = &boot_modules[index + 1];
     }
-    int used = initrd ? 2 : 1;
+    int used = (int)modline_modules_used(&ml);
+    if (index + used > (int)nr_boot_modules) {
+        refuse(index, ml.path, "disk=next but no module follows for it");
+        return (int)nr_boot_modules - index;
+    }
     uint32_t len = m->mod_end - m->mod_start;
     const uint8_t *img = map_frames(m->mod_start >> 12, ((m->mod_start & 4095) + len + 4095) >> 12);
     if (!img)
@@ -337,6 +342,11 @@ int domain_build(int index)
     }
     }
     unmap_frames();
+    if (virtio_domain_create(d, &ml, (uint32_t)index + (initrd ? 2 : 1), &why)) {
+        domain_destroy(d);
+        refuse(index, ml.path, why);
+        return used;
+    }
     if (initrd)
         load_initrd(d, &l, initrd);
     fill_start_info(d, &l, &ml);

@@ -75,6 +75,14 @@ static uint32_t alloc_port(struct domain *d)
     return 0;
 }
 
+uint32_t evtchn_bind_device(struct domain *d, uint32_t dev)
+{
+    uint32_t p = alloc_port(d);
+    if (p)
+        d->evtchn[p] = (struct evtchn){ .state = RV_EVTCHNSTAT_DEVICE, .remote_port = (uint16_t)dev };
+    return p;
+}
+
 static struct domain *live_domain(uint32_t id)
 {
     if (id == 0 || id > MAX_DOMAINS)

@@ -4,7 +4,8 @@
  * Multiboot command line (syntax in tests/PROTOCOL.md).
  *
  * A module line is "[<path>] [name=N] [mem=S] [weight=W] [cap=C]
- * [restart=never|reboot|always] [initrd=next] [-- <guest command line>]".
+ * [restart=never|reboot|always] [initrd=next] [console=virtio]
+ * [disk=...]... [-- <guest command line>]" (devices: modline.h).
  * QEMU's -initrd hands the path over as the first word; GRUB 2's "module"
  * command does not (only the words after the file name), so a first word
  * with '=' in it, or "--", is taken as an option, not a path (a GRUB
@@ -180,8 +181,116 @@ static const char *parse_restart(const char *v, size_t len, uint32_t *out)
     return "bad restart= value (never, reboot or always)";
 }
 
+/* ---- devices ------------------------------------------------------------- */
+
+#define MAX_RAM_DISK_KB (1024u * 1024)
+#define ATA_MAX_SECTOR (1ull << 48)   /* LBA48 */
+#define BAD_DISK "bad disk= value (next, ram:SIZE or ataN:START+COUNT, then :ro if read-only)"
+
+/* Takes a trailing ":ro" off [v, v + *len). */
+static int take_ro(const char *v, size_t *len)
+{
+    if (*len >= 3 && memcmp(v + *len - 3, ":ro", 3) == 0) {
+        *len -= 3;
+        return 1;
+    }
+    return 0;
+}
+
+/* "ataN:START+COUNT", N 0 or 1, in sectors, inside the 48-bit LBA range. */
+static const char *parse_ata(const char *v, size_t len, struct ml_dev *dev)
+{
+    uint64_t start, count;
+    size_t d;
+
+    if (len < 6 || memcmp(v, "ata", 3) != 0 || (v[3] != '0' && v[3] != '1') || v[4] != ':')
+        return BAD_DISK;
+    dev->drive = (uint8_t)(v[3] - '0');
+    v += 5;
+    len -= 5;
+    d = parse_decimal(v, len, ATA_MAX_SECTOR, &start);
+    if (d == 0 || d >= len || v[d] != '+')
+        return BAD_DISK;
+    v += d + 1;
+    len -= d + 1;
+    if (len == 0 || parse_decimal(v, len, ATA_MAX_SECTOR, &count) != len || count == 0 ||
+        start + count > ATA_MAX_SECTOR)
+        return BAD_DISK;
+    dev->kind = MLDEV_DISK_ATA;
+    dev->start = start;
+    dev->sectors = count;
+    return NULL;
+}
+
+/* "SIZE" of a RAM disk: like mem=, a multiple of 4 KiB, 4 KiB .. 1 GiB. */
+static const char *parse_ram(const char *v, size_t len, struct ml_dev *dev)
+{
+    uint64_t n, shift = 0;
+    size_t d = parse_decimal(v, len, MAX_RAM_DISK_KB, &n);
+
+    if (d == 0 || len - d > 1)
+        return BAD_DISK;
+    if (len - d == 1) {
+        switch (v[d]) {
+        case 'K': case 'k': shift = 0; break;
+        case 'M': case 'm': shift = 10; break;
+        case 'G': case 'g': shift = 20; break;
+        default: return BAD_DISK;
+        }
+    }
+    n <<= shift;
+    if (n % 4 || n < 4 || n > MAX_RAM_DISK_KB)
+        return BAD_DISK;
+    dev->kind = MLDEV_DISK_RAM;
+    dev->sectors = n * 2;
+    return NULL;
+}
+
+static const char *parse_disk(const char *v, size_t len, struct ml_dev *dev)
+{
+    dev->ro = (uint8_t)take_ro(v, &len);
+    if (len == 4 && memcmp(v, "next", 4) == 0) {
+        dev->kind = MLDEV_DISK_NEXT;
+        return NULL;
+    }
+    if (len > 4 && memcmp(v, "ram:", 4) == 0)
+        return parse_ram(v + 4, len - 4, dev);
+    return parse_ata(v, len, dev);
+}
+
+static const char *parse_console(const char *v, size_t len, struct modline *out, struct ml_dev *dev)
+{
+    if (len != 6 || memcmp(v, "virtio", 6) != 0)
+        return "bad console= value (virtio)";
+    for (uint32_t i = 0; i < out->nr_devs; i++)
+        if (out->devs[i].kind == MLDEV_CONSOLE)
+            return "more than one virtio console";
+    dev->kind = MLDEV_CONSOLE;
+    return NULL;
+}
+
+/* console= and disk= each add a device after those before it. */
+static const char *parse_device(const char *w, size_t len, struct modline *out)
+{
+    struct ml_dev dev;
+    const char *problem;
+
+    memset(&dev, 0, sizeof dev);
+    if (out->nr_devs == ML_MAX_DEVS)
+        return "too many devices";
+    if (has_key(w, len, "disk="))
+        problem = parse_disk(w + 5, len - 5, &dev);
+    else
+        problem = parse_console(w + 8, len - 8, out, &dev);
+    if (!problem)
+        out->devs[out->nr_devs++] = dev;
+    return problem;
+}
+
 static const char *parse_option(const char *w, size_t len, struct modline *out)
 {
+    if (has_key(w, len, "disk=") || has_key(w, len, "console="))
+        return parse_device(w, len, out);
     if (has_key(w, len, "weight="))
         return parse_number(w + 7, len - 7, 1, 65535, &out->weight, "bad weight= value (1-65535)");
     if (has_key(w, len, "cap="))
@@ -241,6 +350,14 @@ int modline_parse(const char *s, struct modline *out, const char **why)
     if (why)
         *why = problem;
     return -1;
+}
+
+uint32_t modline_modules_used(const struct modline *ml)
+{
+    uint32_t n = 1 + (ml->initrd_next != 0);
+    for (uint32_t i = 0; i < ml->nr_devs; i++)
+        n += ml->devs[i].kind == MLDEV_DISK_NEXT;
+    return n;
 }
 
 int monline_parse(const char *s, struct monline *out)

@@ -14,6 +14,26 @@
 #define RESTART_REBOOT 1  /* started again from its module when it asks (reboot) */
 #define RESTART_ALWAYS 2  /* started again whatever the way it ended (up to 5 times in a row) */
 
+/*
+ * Devices on the module line (drivers/virtio.c builds them), numbered in
+ * the order their options appear:
+ *   console=virtio               a virtio console
+ *   disk=next[:ro]               the next Multiboot module, in memory, copy-on-write
+ *   disk=ram:SIZE[:ro]           a blank in-memory disk (SIZE as mem=, 4K .. 1G)
+ *   disk=ataN:START+COUNT[:ro]   sectors START .. START+COUNT-1 of ATA disk N
+ *                                (0 = primary master, 1 = primary slave)
+ */
+#define ML_MAX_DEVS 8
+enum ml_dev_kind { MLDEV_CONSOLE = 1, MLDEV_DISK_NEXT, MLDEV_DISK_RAM, MLDEV_DISK_ATA };
+
+struct ml_dev {
+    uint8_t kind;                     /* enum ml_dev_kind */
+    uint8_t drive;                    /* ATA: 0 master, 1 slave */
+    uint8_t ro;                       /* ":ro": a read-only disk */
+    uint64_t start;                   /* ATA: first sector */
+    uint64_t sectors;                 /* ATA and RAM: size in 512-byte sectors */
+};
+
 struct modline {
     char path[64];                    /* first word, truncated with "..." if longer */
     char name[DOM_NAME_MAX];          /* name= or the path's basename without extension */
@@ -22,6 +42,8 @@ struct modline {
     uint32_t cap;                     /* cap=, % of the CPU at most, 0 = none */
     uint32_t restart;                 /* restart=: RESTART_* (default reboot) */
     int initrd_next;                  /* initrd=next: the next module is its initrd */
+    struct ml_dev devs[ML_MAX_DEVS];  /* console= and disk= options, in order */
+    uint32_t nr_devs;
     char cmdline[RV_CMDLINE_MAX];     /* everything after " -- " */
 };
 
@@ -37,8 +59,13 @@ struct modline {
  * cut to DOM_NAME_MAX-1 characters, other characters than [A-Za-z0-9._-]
  * become '_', and an empty one becomes "guest".  After the word "--" one
  * blank is dropped and the rest is the guest command line, byte for byte.
+ * Device options add one device each (at most ML_MAX_DEVS): "bad disk=
+ * value ...", "bad console= value (virtio)", "more than one virtio
+ * console", "too many devices".
  */
 int modline_parse(const char *s, struct modline *out, const char **why);
+/* Multiboot modules the line takes: its own, its initrd, one per disk=next. */
+uint32_t modline_modules_used(const struct modline *ml);
 
 struct monline {
     int autoexit;         /* "autoexit" */

@@ -38,6 +38,7 @@ static struct context *sched_ctx;
 static unsigned rr_next;
 uint64_t sched_quantum_ns = 10000000ull;
 static uint64_t period_start;
+static int need_resched; /* a domain woke that is owed the CPU more than the running one */
 extern int monitor_failures;
 void monitor_exit(int failed);
 
@@ -115,6 +116,7 @@ static void switch_in(struct domain *d)
     d->state = DOM_RUNNING;
     d->run_start = d->acct_start = now_ns();
     d->stats.schedules++;
+    need_resched = 0;
     write_cr3(d->cr3);
     gdt_load(d);
     idt_load_domain(d);
@@ -208,15 +210,31 @@ void timer_reprogram(void)
 
 static void make_runnable(struct domain *d);
 
-/* Preempts the running domain at the end of its quantum, or when its cap
- * is spent.  Unlike a yield it keeps its place: the least virtual time
- * still goes first, which is what makes the weights hold. */
+/* The running domain gives the CPU back.  Unlike a yield it keeps its
+ * place: the least virtual time still goes first, so the weights hold. */
+static void preempt(void)
+{
+    current->state = DOM_RUNNABLE;
+    swtch(&current->ctx, sched_ctx);
+}
+
+/* At the end of its quantum, or when its cap is spent. */
 static void check_preempt(uint64_t now)
 {
     if (current && (capped(current) ||
-                    (now - current->run_start >= sched_quantum_ns && others_eligible(current)))) {
-        current->state = DOM_RUNNABLE;
-        swtch(&current->ctx, sched_ctx);
+                    (now - current->run_start >= sched_quantum_ns && others_eligible(current))))
+        preempt();
+}
+
+/* On every return to a guest: a domain that woke with less virtual time
+ * than the running one (it has used less than its share) runs at once,
+ * which is what keeps event and timer latency low without breaking the
+ * weights (a domain that has used more than its share waits its turn). */
+void sched_check_resched(void)
+{
+    if (need_resched && current) {
+        need_resched = 0;
+        preempt();
     }
 }
 
@@ -326,8 +344,11 @@ static void make_runnable(struct domain *d)
         d->vruntime = least - sched_quantum_ns;
     d->polling = 0;
     d->state = DOM_RUNNABLE;
-    if (competes)
+    if (competes) {
         timer_reprogram(); /* the running domain has a competitor now: arm its quantum */
+        if (d->vruntime < current->vruntime)
+            need_resched = 1;
+    }
 }
 
 /* An event for d: wakes it from block (a poller waits for its own ports). */

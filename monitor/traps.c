@@ -223,8 +223,10 @@ void trap_dispatch(struct trap_frame *f)
         hypercall_dispatch(current, f);
     else
         guest_exception(current, f);
-    if (guest)
+    if (guest) {
+        sched_check_resched();
         evtchn_deliver(current, f);
+    }
 }
 
 /*

@@ -14,6 +14,7 @@
 -include tests/unit/unit.mk
 -include tests/framework/framework.mk
 -include tests/conformance/conformance.mk
+-include tests/bench/bench.mk
 
 # Steps that must follow one another (set-up before any build) run as
 # sub-makes of the same top Makefile.

@@ -9,6 +9,11 @@ with -kernel, guests with -initrd) and the tests marked `strict` on Bochs
 monitor's serial log and prints one line per test and platform, then
 `N passed, N failed, N skipped` as the very last line.
 
+A test may bring more Multiboot modules (module=, e.g. a disk image for
+disk=next) and a raw disk image as QEMU's IDE disk 0 (drive=NAME:SIZE);
+the boots that share a drive run one after another, so a later boot
+checks what an earlier one wrote.
+
 The verdict comes from what the monitor says about a domain, never from
 what the guest says about itself (tests/PROTOCOL.md): `exit poweroff code
 N` gives 0 pass, 1 fail, 2 error, 3 skip; a domain killed, or one with no
@@ -72,12 +77,16 @@ class Test:
         self.strict = False       # meaningful only where segment limits are enforced
         self.alone = False        # boots by itself
         self.boot = None          # boot=NAME: shares a boot only with the other NAME tests
+        self.icount = False       # boots on TCG with -icount shift=0,sleep=off (time = instructions)
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
         self.expect = None        # (kind, substring): ("killed"|"refused", text)
         self.args = ""            # guest command line (after --)
         self.modargs = ""         # raw module words before --
         self.timeout = None       # seconds, raises the boot's timeout
+        self.modules = []         # module=PATH: more Multiboot modules after its own (disk=next)
+        self.drive = None         # drive=NAME[:SIZE]: QEMU's IDE disk 0, shared across boots
+        self.drive_kb = None
 
     def module_string(self, path):
         """The module command line PROTOCOL.md defines, after the path."""
@@ -132,7 +141,7 @@ def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
     NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
     [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
-    [modargs=WORDS] [args=WORDS]."""
+    [module=PATH]... [drive=NAME[:SIZE]] [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
         try:
@@ -157,6 +166,8 @@ def parse_manifest(text, where="tests.list"):
                     t.strict = True
                 elif key == "alone":
                     t.alone = True
+                elif key == "icount":
+                    t.icount = True
                 else:
                     raise ManifestError("%s: unknown flag '%s'" % (here, key))
             elif key == "elf":
@@ -180,6 +191,13 @@ def parse_manifest(text, where="tests.list"):
                 if not val.isdigit():
                     raise ManifestError("%s: bad timeout= '%s'" % (here, val))
                 t.timeout = int(val)
+            elif key == "module":
+                t.modules.append(val)
+            elif key == "drive":
+                name, colon, size = val.partition(":")
+                if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or (colon and parse_mem_kb(size) is None):
+                    raise ManifestError("%s: bad drive= '%s' (NAME or NAME:SIZE)" % (here, val))
+                t.drive, t.drive_kb = name, parse_mem_kb(size) if colon else None
             elif key in ("args", "modargs"):
                 setattr(t, key, val)
             else:
@@ -187,24 +205,48 @@ def parse_manifest(text, where="tests.list"):
         # QEMU's -initrd separates modules with commas; GRUB's parser
         # would need quotes and backslashes escaped.
         for bad in (",", "'", "\\"):
-            if bad in t.args + t.modargs + t.elf:
+            if bad in t.args + t.modargs + t.elf + "".join(t.modules):
                 raise ManifestError("%s: '%s' cannot pass through -initrd or grub.cfg" % (here, bad))
+        if t.drive and t.strict:
+            raise ManifestError("%s: drive= tests run on QEMU only, they cannot be strict" % here)
         tests.append(t)
+    check_drives(tests, where)
     return tests
+
+
+def check_drives(tests, where):
+    """A drive has one size (given by at least one of its tests); the tests of
+    one boot=NAME name at most one drive."""
+    sizes, boots = {}, {}
+    for t in tests:
+        if t.drive:
+            if t.drive_kb is not None and sizes.setdefault(t.drive, t.drive_kb) != t.drive_kb:
+                raise ManifestError("%s:%d: drive '%s' has two sizes" % (where, t.lineno, t.drive))
+            if t.boot and boots.setdefault(t.boot, t.drive) != t.drive:
+                raise ManifestError("%s:%d: boot '%s' names two drives" % (where, t.lineno, t.boot))
+    for t in tests:
+        if t.drive:
+            if t.drive not in sizes:
+                raise ManifestError("%s:%d: drive '%s' has no size (drive=NAME:SIZE)" % (where, t.lineno, t.drive))
+            t.drive_kb = sizes[t.drive]
+        elif t.boot in boots:
+            raise ManifestError("%s:%d: boot '%s' has a drive: name it here too" % (where, t.lineno, t.boot))
 
 
 def make_groups(tests, per_boot=PER_BOOT):
     """Boots: `alone` tests by themselves, `boot=NAME` tests with each other
-    (a witness beside the guests it watches), the rest in manifest order."""
+    (a witness beside the guests it watches), a test with a drive and no
+    boot= by itself, the rest in manifest order."""
     groups, cur, named = [], [], {}
     for t in tests:
-        if t.alone:
+        if t.alone or (t.drive and not t.boot):
             groups.append([t])
             continue
-        if t.boot:
-            g = named.get(t.boot)
+        if t.boot or t.icount:
+            key = t.boot or "\0icount"  # icount tests boot only with icount tests
+            g = named.get(key)
             if g is None or len(g) == per_boot:
-                g = named[t.boot] = []
+                g = named[key] = []
                 groups.append(g)
             g.append(t)
             continue
@@ -375,8 +417,10 @@ def judge_one(t, index, info, boot, platform):
 def judge(group, info, boot, platform, log=None):
     out = []
     per_test = boot.elapsed / max(1, len(group))
-    for i, t in enumerate(group):
-        verdict, reason = judge_one(t, i, info, boot, platform)
+    index = 0   # each test's module index: module= files come after their test's image
+    for t in group:
+        verdict, reason = judge_one(t, index, info, boot, platform)
+        index += 1 + len(t.modules)
         # Bochs enforces segment limits: a strict test that skips there
         # never tested what it is for.
         if platform == "bochs" and t.strict and verdict == SKIP:
@@ -450,6 +494,29 @@ class Runner:
     def image(self, t):
         return os.path.join(self.build, t.elf)
 
+    def files(self, t):
+        """The test's image and its module= files."""
+        return [self.image(t)] + [os.path.join(self.build, m) for m in t.modules]
+
+    def drive_path(self, name):
+        return os.path.join(self.logs, "drive-%s.img" % name)
+
+    def run_job(self, job):
+        """Boots one after another: the boots of a drive=NAME share one
+        raw image, created zeroed before the first, so a later boot reads
+        what an earlier one wrote (persistence across a power-off)."""
+        drive = group_drive(job[0][2])
+        if drive:
+            size = next(t.drive_kb for t in job[0][2] if t.drive)
+            with open(self.drive_path(drive), "wb") as f:
+                f.truncate(size * 1024)
+        results = []
+        for platform, n, group in job:
+            results += self.run(platform, n, group)
+        if drive and not self.opts.keep_logs and all(r.verdict not in FAILED for r in results):
+            os.unlink(self.drive_path(drive))
+        return results
+
     def run(self, platform, n, group):
         """Boot one group; return its Results."""
         tag = "%s-%02d" % (platform, n)
@@ -458,10 +525,11 @@ class Runner:
         if not os.path.isfile(self.monitor):
             return [Result(t.name, platform, ERROR, "not built: " + rel(self.monitor))
                     for t in group]
-        missing = [Result(t.name, platform, ERROR, "not built: " + rel(self.image(t)))
-                   for t in group if not os.path.isfile(self.image(t))]
+        absent = {t.name: [f for f in self.files(t) if not os.path.isfile(f)] for t in group}
+        missing = [Result(t.name, platform, ERROR, "not built: " + rel(absent[t.name][0]))
+                   for t in group if absent[t.name]]
         if missing:
-            rest = [t for t in group if os.path.isfile(self.image(t))]
+            rest = [t for t in group if not absent[t.name]]
             results = missing + (self.run(platform, n, rest) if rest else [])
             order = [t.name for t in group]
             return sorted(results, key=lambda r: order.index(r.test))
@@ -476,10 +544,21 @@ class Runner:
                    "--kernel", rel(self.monitor), "--append", moncmd]
             for t in group:
                 cmd += ["--module", t.module_string(rel(self.image(t)))]
+                cmd += [a for f in self.files(t)[1:] for a in ("--module", rel(f))]
+            extra = []
+            if group_drive(group):
+                extra += ["-drive", "file=%s,format=raw,if=ide,index=0,media=disk"
+                          % rel(self.drive_path(group_drive(group)))]
+            if any(t.icount for t in group):
+                # Guest time follows the instruction count: timing tests do
+                # not move with the host's load (../shared/notes/x86-facts.md).
+                extra += ["-icount", "shift=0,sleep=off"]
+            if extra:
+                cmd += ["--"] + extra
         else:
             iso = os.path.join(self.logs, tag + ".iso")
             mk = [os.path.join(tools, "mkiso.sh"), iso, self.monitor, moncmd]
-            mk += [t.module_string(self.image(t)) for t in group]
+            mk += [m for t in group for m in [t.module_string(self.image(t))] + self.files(t)[1:]]
             p = subprocess.run(mk, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
             if p.returncode != 0:
@@ -532,6 +611,26 @@ class Runner:
                 break
         p.wait()
         return Boot(p.returncode, timed_out, time.monotonic() - start)
+
+
+def group_drive(group):
+    """The drive a boot's tests name (check_drives allows one), or None."""
+    return next((t.drive for t in group if t.drive), None)
+
+
+def jobs(plan):
+    """The plan's boots as jobs: a boot by itself, or all the boots that
+    share a drive, in plan order (they must run one after another)."""
+    out, by_drive = [], {}
+    for item in plan:
+        drive = group_drive(item[2])
+        if drive in by_drive:
+            by_drive[drive].append(item)
+            continue
+        out.append([item])
+        if drive:
+            by_drive[drive] = out[-1]
+    return out
 
 
 def rel(path):
@@ -673,11 +772,13 @@ def main(argv=None):
     if not opts.bochs_only:
         plan += [("tcg", i + 1, g) for i, g in enumerate(make_groups(tests, opts.per_boot))]
     if not opts.tcg_only:
-        on_bochs = [t for t in tests if t.strict or opts.bochs_all]
+        on_bochs = [t for t in tests if (t.strict or opts.bochs_all) and not t.drive]
         plan += [("bochs", i + 1, g) for i, g in enumerate(make_groups(on_bochs, opts.per_boot))]
     if opts.list:
         for platform, n, g in plan:
-            print("%s-%02d: %s" % (platform, n, " ".join(t.name for t in g)))
+            drive = group_drive(g)
+            print("%s-%02d: %s%s" % (platform, n, " ".join(t.name for t in g),
+                                     " [drive %s]" % drive if drive else ""))
         return 0
 
     runner = Runner(opts)
@@ -703,13 +804,13 @@ def main(argv=None):
     have_bochs = shutil.which("bochs") is not None
     with concurrent.futures.ThreadPoolExecutor(max(1, opts.jobs)) as pool:
         futures = []
-        for platform, n, group in plan:
-            if platform == "bochs" and not have_bochs:
+        for job in jobs(plan):
+            if job[0][0] == "bochs" and not have_bochs:
                 futures.append([Result(t.name, platform, SKIP,
                                        "bochs is not installed (tools/setup.sh bochs)")
-                                for t in group])
+                                for platform, n, group in job for t in group])
             else:
-                futures.append(pool.submit(runner.run, platform, n, group))
+                futures.append(pool.submit(runner.run_job, job))
         # Print in plan order, each boot as soon as it and those before it are done.
         for fut in futures:
             rs = fut if isinstance(fut, list) else fut.result()

@@ -99,6 +99,38 @@ class ManifestTest(unittest.TestCase):
                           ["solo"], ["t8", "t9", "t10"]])
 
 
+class DeviceManifestTest(unittest.TestCase):
+    def test_module_and_drive(self):
+        t = tests('''
+            a module=tests/disk.img module=x.img modargs="disk=next disk=next"
+            w drive=d:8M modargs=disk=ata0:0+64
+            v drive=d
+        ''')
+        self.assertEqual(t[0].modules, ["tests/disk.img", "x.img"])
+        self.assertEqual((t[1].drive, t[1].drive_kb), ("d", 8192))
+        self.assertEqual((t[2].drive, t[2].drive_kb), ("d", 8192))   # the size comes from w
+        for bad in ["x drive=", "x drive=d:lots", "x drive=d", "x drive=d:1M\ny drive=d:2M",
+                    "x drive=d:1M strict", "x module=a,b",
+                    "x drive=d:1M boot=b\ny drive=e:1M boot=b", "x drive=d:1M boot=b\ny boot=b"]:
+            with self.assertRaises(run.ManifestError, msg=bad):
+                tests(bad)
+
+    def test_drive_groups_and_jobs(self):
+        t = tests("a\nw drive=d:1M\nb\nv drive=d\nx drive=e:1M boot=two\ny drive=e boot=two\nc")
+        g = run.make_groups(t, 8)
+        self.assertEqual([[x.name for x in b] for b in g], [["w"], ["v"], ["x", "y"], ["a", "b", "c"]])
+        plan = [("tcg", i + 1, b) for i, b in enumerate(g)]
+        self.assertEqual([[n for _, n, _ in job] for job in run.jobs(plan)], [[1, 2], [3], [4]])
+
+    def test_module_indexes(self):
+        # a's extra module is module 1, so b is module 2: its refusal is found there.
+        log = "\n".join(["(rv) d1 a: started", "(rv) module 2 (b.elf): refused: disk=next but no module",
+                         "(rv) d1 a: exit poweroff code 0"])
+        v = verdicts("a module=disk.img\nb expect=refused:disk=next", log)
+        self.assertEqual(v["a"][0], "PASS")
+        self.assertEqual(v["b"][0], "PASS")
+
+
 class ParseTest(unittest.TestCase):
     def test_log(self):
         info = run.parse_log(LOG)

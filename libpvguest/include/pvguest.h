@@ -19,5 +19,6 @@
 #include "pvguest/time.h"
 #include "pvguest/desc.h"
 #include "pvguest/mm.h"
+#include "pvguest/virtio.h"
 
 #endif

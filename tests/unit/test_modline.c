@@ -238,3 +238,64 @@ TEST(modline_initrd, "initrd=next marks the next module as the guest's initrd")
     CHECK_EQ(parse("/vmlinux initrd=prev"), -1);
     CHECK_EQ(parse("/vmlinux initrd="), -1);
 }
+
+TEST(modline_devices, "console=virtio and disk= add devices in the order given, each with its kind and region")
+{
+    CHECK_EQ(parse("/g.elf"), 0);
+    CHECK_EQ(ml.nr_devs, 0);
+    CHECK_EQ(parse("/g.elf console=virtio disk=next disk=ram:64K:ro disk=ata0:2048+4096 disk=ata1:0+1:ro -- x"), 0);
+    CHECK_EQ(ml.nr_devs, 5);
+    CHECK_EQ(ml.devs[0].kind, MLDEV_CONSOLE);
+    CHECK_EQ(ml.devs[1].kind, MLDEV_DISK_NEXT);
+    CHECK_EQ(ml.devs[1].ro, 0);
+    CHECK_EQ(ml.devs[2].kind, MLDEV_DISK_RAM);
+    CHECK_EQ(ml.devs[2].sectors, 128);
+    CHECK_EQ(ml.devs[2].ro, 1);
+    CHECK_EQ(ml.devs[3].kind, MLDEV_DISK_ATA);
+    CHECK_EQ(ml.devs[3].drive, 0);
+    CHECK_EQ(ml.devs[3].start, 2048);
+    CHECK_EQ(ml.devs[3].sectors, 4096);
+    CHECK_EQ(ml.devs[3].ro, 0);
+    CHECK_EQ(ml.devs[4].drive, 1);
+    CHECK_EQ(ml.devs[4].start, 0);
+    CHECK_EQ(ml.devs[4].sectors, 1);
+    CHECK_EQ(ml.devs[4].ro, 1);
+    CHECK_STR(ml.cmdline, "x");
+    CHECK_EQ(parse("disk=next:ro"), 0);                 /* GRUB: no path */
+    CHECK_EQ(ml.devs[0].ro, 1);
+    CHECK_EQ(parse("/g disk=ram:1M"), 0);
+    CHECK_EQ(ml.devs[0].sectors, 2048);
+    CHECK_EQ(parse("/g disk=ram:1G"), 0);
+    CHECK_EQ(ml.devs[0].sectors, 2097152);
+    CHECK_EQ(parse("/g disk=ata0:281474976710655+1"), 0);  /* the last LBA48 sector */
+    CHECK_EQ(ml.devs[0].start, 281474976710655ull);
+    CHECK_EQ(parse("/g -- disk=bogus console=x"), 0);     /* the guest's words */
+    CHECK_EQ(ml.nr_devs, 0);
+}
+
+TEST(modline_devices_bad, "bad device options refuse the module with a reason")
+{
+    static const char *const bad_disks[] = {
+        "disk=", "disk=nex", "disk=next:rw", "disk=ram:", "disk=ram:0", "disk=ram:6K", "disk=ram:2G",
+        "disk=ram:1X", "disk=ram:1M:r", "disk=ata2:0+1", "disk=ata0:", "disk=ata0:5", "disk=ata0:5+",
+        "disk=ata0:5+0", "disk=ata0:+5", "disk=ata0:1+2x", "disk=ata0:281474976710655+2",
+        "disk=ata0:99999999999999999999+1", "disk=ata:0+1", "disk=ATA0:0+1",
+    };
+    for (unsigned i = 0; i < sizeof bad_disks / sizeof bad_disks[0]; i++) {
+        char line[80];
+        snprintf(line, sizeof line, "/g.elf %s", bad_disks[i]);
+        CHECK_EQ(parse(line), -1);
+        CHECK(why && strncmp(why, "bad disk= value", 15) == 0);
+        CHECK_STR(ml.path, "/g.elf");
+    }
+    CHECK_EQ(parse("/g console=serial"), -1);
+    CHECK_STR(why, "bad console= value (virtio)");
+    CHECK_EQ(parse("/g console="), -1);
+    CHECK_EQ(parse("/g console=virtio disk=next console=virtio"), -1);
+    CHECK_STR(why, "more than one virtio console");
+    CHECK_EQ(parse("/g disk=next disk=next disk=next disk=next disk=next disk=next disk=next disk=next"), 0);
+    CHECK_EQ(ml.nr_devs, 8);
+    CHECK_EQ(parse("/g disk=next disk=next disk=next disk=next disk=next disk=next disk=next disk=next "
+                   "disk=next"), -1);
+    CHECK_STR(why, "too many devices");
+}
