@@ -52,6 +52,7 @@ struct domain {
     struct context *ctx;         /* where swtch() left its monitor stack */
     struct trap_frame *frame;    /* the guest's registers while it is in the monitor */
     struct vtrap traps[256];
+    uint32_t direct[8];          /* vectors with a real IDT gate while it runs (idt.c) */
     uint32_t kernel_ss, kernel_esp;  /* stack_switch: ring-1 stack for ring-3 entries */
     int fpu_ts;                  /* the guest's CR0.TS */
     uint8_t fpu_state[512] __attribute__((aligned(16))); /* FXSAVE image */

@@ -41,7 +41,9 @@ int32_t hc_set_trap_table(struct domain *d, const uint32_t a[5])
         v->cs = tab[i].address ? tab[i].cs : 0;
         v->flags = tab[i].address ? tab[i].flags : 0;
     }
-    idt_load_domain(d); /* d is running: its direct gates change now */
+    idt_unload_domain(d); /* d is running: its direct gates change now */
+    idt_domain_changed(d);
+    idt_load_domain(d);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "trap.h"
 #include "time.h"
 #include "x86.h"
+#include "rvlib.h"
 
 #define GATE_INTR 0xe
 #define GATE_TRAP 0xf
@@ -69,6 +70,17 @@ static int is_direct(const struct vtrap *t, unsigned v)
            !(t->flags & RV_TI_MASK_EVENTS);
 }
 
+/* Recomputes which of d's vectors are direct (after set_trap_table). */
+void idt_domain_changed(struct domain *d)
+{
+    memset(d->direct, 0, sizeof(d->direct));
+    for (unsigned v = VEC_IRQ_END; v < 256; v++)
+        if (is_direct(&d->traps[v], v))
+            d->direct[v / 32] |= 1u << (v % 32);
+}
+
+/* Switching d in touches only the gates that differ from the monitor's:
+ * #BP/#OF (their DPL) and d's direct vectors, a handful at most. */
 void idt_load_domain(struct domain *d)
 {
     /* INT3 and INTO check the gate's DPL like INT n (SDM Vol. 3A 6.12.1.1):
@@ -77,17 +89,20 @@ void idt_load_domain(struct domain *d)
         const struct vtrap *t = &d->traps[v];
         idt[v] = gate(MON_CS, stub_table[v], GATE_INTR, t->address ? (t->flags & RV_TI_DPL_MASK) : 3);
     }
-    for (unsigned v = VEC_IRQ_END; v < 256; v++) {
-        const struct vtrap *t = &d->traps[v];
-        idt[v] = is_direct(t, v) ? gate(t->cs, t->address, GATE_TRAP, 3) : monitor_gate(v);
-    }
+    for (unsigned w = VEC_IRQ_END / 32; w < 8; w++)
+        for (uint32_t bits = d->direct[w]; bits; bits &= bits - 1) {
+            unsigned v = w * 32 + (unsigned)__builtin_ctz(bits);
+            idt[v] = gate(d->traps[v].cs, d->traps[v].address, GATE_TRAP, 3);
+        }
 }
 
 void idt_unload_domain(struct domain *d)
 {
-    (void)d;
     for (unsigned v = VEC_BP; v <= VEC_OF; v++)
         idt[v] = monitor_gate(v);
-    for (unsigned v = VEC_IRQ_END; v < 256; v++)
-        idt[v] = monitor_gate(v);
+    for (unsigned w = VEC_IRQ_END / 32; w < 8; w++)
+        for (uint32_t bits = d->direct[w]; bits; bits &= bits - 1) {
+            unsigned v = w * 32 + (unsigned)__builtin_ctz(bits);
+            idt[v] = monitor_gate(v);
+        }
 }

@@ -5,6 +5,7 @@
 struct domain;
 void idt_init(void);
 int idt_vector_direct_ok(unsigned vector); /* may a guest own this vector outright? */
+void idt_domain_changed(struct domain *d); /* d's trap table changed: recompute its direct vectors */
 void idt_load_domain(struct domain *d);    /* install d's direct gates */
 void idt_unload_domain(struct domain *d);  /* back to the monitor's gates */
 #endif
