@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "mm.h"
 #include "paging.h"
+#include "scrub.h"
 #include "rvlib.h"
 
 int monitor_failures; /* domains that did not end with poweroff code 0 */
@@ -108,24 +109,18 @@ static int wants_restart(const struct domain *d)
 /* A dead domain's resources go back; its module may start again. */
 void domain_reap(struct domain *d)
 {
-    int module = d->module, again = wants_restart(d);
-    char name[DOM_NAME_MAX];
-    strlcpy(name, d->name, sizeof(name));
-    domain_destroy(d);
-    if (again) {
-        mlog("d%u %s: restarting from module %d\n", d->id, name, module);
-        domain_build(module);
-    }
+    int again = wants_restart(d);
+    if (again)
+        mlog("d%u %s: restarting from module %d once its memory is scrubbed\n", d->id, d->name, d->module);
+    domain_destroy(d, again ? d->module : -1);
 }
 
-/* Runs in the scheduler, never on the dead domain's own stack. */
-void domain_destroy(struct domain *d)
+/* Runs in the scheduler, never on the dead domain's own stack.  Its frames
+ * are scrubbed in the background (scrub.c) before they can be reused. */
+void domain_destroy(struct domain *d, int restart_module)
 {
     virtio_domain_destroy(d); /* before its frames go: no device may touch them after */
-    for (uint32_t i = 0; i < d->nr_pages; i++)
-        zero_frame(d->first_mfn + i);
-    mm_release(d->first_mfn, d->nr_pages);
-    frames_free(d->first_mfn, d->nr_pages);
+    scrub_add(d->first_mfn, d->nr_pages, restart_module);
     memset(d->shared, 0, 4096);
     mm_release(d->shared_mfn, 1);
     frames_free(d->shared_mfn, 1);

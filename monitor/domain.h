@@ -111,7 +111,7 @@ int domain_build(int index);
 /* domain.c */
 void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void domain_exit(struct domain *d, int reason, int code);
-void domain_destroy(struct domain *d);
+void domain_destroy(struct domain *d, int restart_module);
 void domain_reap(struct domain *d);
 extern const struct multiboot_module *boot_modules;
 extern uint32_t nr_boot_modules;

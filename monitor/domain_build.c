@@ -300,15 +300,13 @@ int domain_build(int index)
     }
     uint32_t len = m->mod_end - m->mod_start;
     const uint8_t *img = map_frames(m->mod_start >> 12, ((m->mod_start & 4095) + len + 4095) >> 12);
-    if (!img)
-        {
+    if (!img) {
         refuse(index, ml.path, "image larger than the monitor's 8 MiB module window");
         return used;
     }
     img += m->mod_start & 4095;
     struct elf_image ei;
-    if (elf_parse(img, len, &ei, &why))
-        {
+    if (elf_parse(img, len, &ei, &why)) {
         refuse(index, ml.path, why);
         return used;
     }
@@ -316,14 +314,11 @@ int domain_build(int index)
     plan(&ei, ml.mem_kb / 4, initrd ? initrd->mod_end - initrd->mod_start : 0, &l);
     if (l.free_pfn > l.nr_mapped || ml.mem_kb < ei.note.min_mem_kb) {
         describe_need(why_buf, sizeof(why_buf), &l, &ei);
-        {
         refuse(index, ml.path, why_buf);
         return used;
     }
-    }
     struct domain *d = domain_alloc();
-    if (!d)
-        {
+    if (!d) {
         refuse(index, ml.path, "too many domains");
         return used;
     }
@@ -336,14 +331,12 @@ int domain_build(int index)
     if (build_memory(d, &l, img, &ei)) {
         rv_snprintf(why_buf, sizeof(why_buf), "not enough free memory for mem=%uK", ml.mem_kb);
         memset(d, 0, sizeof(*d));
-        {
         refuse(index, ml.path, why_buf);
         return used;
     }
-    }
     unmap_frames();
     if (virtio_domain_create(d, &ml, (uint32_t)index + (initrd ? 2 : 1), &why)) {
-        domain_destroy(d);
+        domain_destroy(d, -1);
         refuse(index, ml.path, why);
         return used;
     }

@@ -5,7 +5,7 @@
  *
  * A module line is "[<path>] [name=N] [mem=S] [weight=W] [cap=C]
  * [restart=never|reboot|always] [initrd=next] [console=virtio]
- * [disk=...]... [-- <guest command line>]" (devices: modline.h).
+ * [disk=...]... [net=...]... [-- <guest command line>]" (devices: modline.h).
  * QEMU's -initrd hands the path over as the first word; GRUB 2's "module"
  * command does not (only the words after the file name), so a first word
  * with '=' in it, or "--", is taken as an option, not a path (a GRUB
@@ -269,7 +269,69 @@ static const char *parse_console(const char *v, size_t len, struct modline *out,
     return NULL;
 }
 
-/* console= and disk= each add a device after those before it. */
+#define BAD_NET "bad net= value (switch, then :uplink and/or :mac=xx:xx:xx:xx:xx:xx)"
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* "xx:xx:xx:xx:xx:xx" (17 characters): a unicast MAC, not all zeros. */
+static const char *parse_mac(const char *v, size_t len, uint8_t mac[6])
+{
+    if (len != 17)
+        return BAD_NET;
+    for (int i = 0; i < 6; i++) {
+        int hi = hex_digit(v[3 * i]), lo = hex_digit(v[3 * i + 1]);
+        if (hi < 0 || lo < 0 || (i < 5 && v[3 * i + 2] != ':'))
+            return BAD_NET;
+        mac[i] = (uint8_t)(hi << 4 | lo);
+    }
+    if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+        return BAD_NET;   /* a group address, or none */
+    return NULL;
+}
+
+static int is_net_sep(char c)
+{
+    return c == ':' || c == ',';
+}
+
+/*
+ * "switch" then options, each after ':' or ',' (QEMU's -initrd splits
+ * modules at commas, so ':' is the one that always works): "uplink",
+ * "mac=xx:xx:xx:xx:xx:xx".
+ */
+static const char *parse_net(const char *v, size_t len, struct ml_dev *dev)
+{
+    if (len < 6 || memcmp(v, "switch", 6) != 0)
+        return BAD_NET;
+    dev->kind = MLDEV_NET;
+    for (size_t i = 6; i < len;) {
+        if (!is_net_sep(v[i++]))
+            return BAD_NET;
+        if (len - i >= 6 && memcmp(v + i, "uplink", 6) == 0 && (len - i == 6 || is_net_sep(v[i + 6]))) {
+            dev->uplink = 1;
+            i += 6;
+        } else if (len - i >= 4 + 17 && memcmp(v + i, "mac=", 4) == 0) {
+            if (parse_mac(v + i + 4, 17, dev->mac))
+                return BAD_NET;
+            dev->has_mac = 1;
+            i += 4 + 17;
+        } else {
+            return BAD_NET;
+        }
+    }
+    return NULL;
+}
+
+/* console=, disk= and net= each add a device after those before it. */
 static const char *parse_device(const char *w, size_t len, struct modline *out)
 {
     struct ml_dev dev;
@@ -280,6 +342,8 @@ static const char *parse_device(const char *w, size_t len, struct modline *out)
         return "too many devices";
     if (has_key(w, len, "disk="))
         problem = parse_disk(w + 5, len - 5, &dev);
+    else if (has_key(w, len, "net="))
+        problem = parse_net(w + 4, len - 4, &dev);
     else
         problem = parse_console(w + 8, len - 8, out, &dev);
     if (!problem)
@@ -289,7 +353,7 @@ static const char *parse_device(const char *w, size_t len, struct modline *out)
 
 static const char *parse_option(const char *w, size_t len, struct modline *out)
 {
-    if (has_key(w, len, "disk=") || has_key(w, len, "console="))
+    if (has_key(w, len, "disk=") || has_key(w, len, "console=") || has_key(w, len, "net="))
         return parse_device(w, len, out);
     if (has_key(w, len, "weight="))
         return parse_number(w + 7, len - 7, 1, 65535, &out->weight, "bad weight= value (1-65535)");

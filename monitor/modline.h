@@ -22,9 +22,13 @@
  *   disk=ram:SIZE[:ro]           a blank in-memory disk (SIZE as mem=, 4K .. 1G)
  *   disk=ataN:START+COUNT[:ro]   sectors START .. START+COUNT-1 of ATA disk N
  *                                (0 = primary master, 1 = primary slave)
+ *   net=switch[:uplink][:mac=M]  a virtio-net port on the monitor's switch; uplink
+ *                                lets it reach the machine's NIC; M is
+ *                                xx:xx:xx:xx:xx:xx (default: derived from the
+ *                                domain id).  ',' may stand for ':'
  */
 #define ML_MAX_DEVS 8
-enum ml_dev_kind { MLDEV_CONSOLE = 1, MLDEV_DISK_NEXT, MLDEV_DISK_RAM, MLDEV_DISK_ATA };
+enum ml_dev_kind { MLDEV_CONSOLE = 1, MLDEV_DISK_NEXT, MLDEV_DISK_RAM, MLDEV_DISK_ATA, MLDEV_NET };
 
 struct ml_dev {
     uint8_t kind;                     /* enum ml_dev_kind */
@@ -32,6 +36,9 @@ struct ml_dev {
     uint8_t ro;                       /* ":ro": a read-only disk */
     uint64_t start;                   /* ATA: first sector */
     uint64_t sectors;                 /* ATA and RAM: size in 512-byte sectors */
+    uint8_t uplink;                   /* net: may exchange frames with the machine's NIC */
+    uint8_t has_mac;                  /* net: mac is given (else derived) */
+    uint8_t mac[6];                   /* net */
 };
 
 struct modline {
@@ -61,7 +68,7 @@ struct modline {
  * blank is dropped and the rest is the guest command line, byte for byte.
  * Device options add one device each (at most ML_MAX_DEVS): "bad disk=
  * value ...", "bad console= value (virtio)", "more than one virtio
- * console", "too many devices".
+ * console", "bad net= value ...", "too many devices".
  */
 int modline_parse(const char *s, struct modline *out, const char **why);
 /* Multiboot modules the line takes: its own, its initrd, one per disk=next. */

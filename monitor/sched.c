@@ -26,6 +26,7 @@
 #include "layout.h"
 #include "paging.h"
 #include "rvlib.h"
+#include "scrub.h"
 #include "time.h"
 #include "x86.h"
 
@@ -268,9 +269,14 @@ __attribute__((noreturn)) void sched_start(void)
     period_start = now_ns();
     for (;;) {
         reap();
+        scrub_some(SCRUB_CHUNK); /* a dead domain's memory, a chunk between picks */
         new_period(now_ns());
         struct domain *d = pick();
         if (!d) {
+            if (scrub_pending()) {
+                __asm__ volatile("sti; nop; cli"); /* let a pending interrupt in */
+                continue;
+            }
             if (!any_alive()) {
                 mlog("all domains stopped\n");
                 monitor_exit(monitor_failures != 0);

@@ -40,7 +40,7 @@ struct rv_mmu_update {
 #define RV_PTE_ADDR 0x0000000ffffff000ull /* frame address (36-bit physical) */
 /* Allowed bits per level; any other bit set in a present entry is -RV_EINVAL. */
 #define RV_L1_ALLOWED (RV_PTE_ADDR | RV_PTE_AVAIL | 0x7f) /* no PAT, no G, no NX */
-#define RV_L2_ALLOWED (RV_PTE_ADDR | RV_PTE_AVAIL | 0x3f) /* no PS (2 MiB pages) */
+#define RV_L2_ALLOWED (RV_PTE_ADDR | RV_PTE_AVAIL | 0x7f) /* no PS (2 MiB pages); D is ignored */
 #define RV_L3_ALLOWED (RV_PTE_ADDR | RV_PTE_AVAIL | 0x19) /* P, PWT, PCD only */
 
 /* The L2 slots of the top GiB that belong to the monitor (0xFC000000 up). */

@@ -192,4 +192,46 @@ struct rv_virtio_console_config {
 #define RV_VIRTIO_CONSOLE_RX 0  /* receiveq: device-writable buffers for input */
 #define RV_VIRTIO_CONSOLE_TX 1  /* transmitq: device-readable output */
 
+/* ---- virtio-net (virtio 1.1, 5.1) ------------------------------------------- */
+
+#define RV_VIRTIO_NET_F_CSUM 0         /* not offered: every frame carries its checksums */
+#define RV_VIRTIO_NET_F_GUEST_CSUM 1   /* not offered */
+#define RV_VIRTIO_NET_F_MTU 3          /* config mtu is valid (1500) */
+#define RV_VIRTIO_NET_F_MAC 5          /* config mac is valid */
+#define RV_VIRTIO_NET_F_MRG_RXBUF 15   /* a received frame may take several receive buffers */
+#define RV_VIRTIO_NET_F_STATUS 16      /* config status is valid */
+#define RV_VIRTIO_NET_F_CTRL_VQ 17     /* not offered: no control queue */
+
+struct rv_virtio_net_config {
+    uint8_t mac[6];           /* the device's MAC: the module line's or derived */
+    uint16_t status;          /* RV_VIRTIO_NET_S_LINK_UP, always */
+    uint16_t max_virtqueue_pairs; /* 1 (VIRTIO_NET_F_MQ is not offered) */
+    uint16_t mtu;             /* 1500 */
+};
+#define RV_VIRTIO_NET_S_LINK_UP 1
+
+/*
+ * Every buffer on both queues starts with this header (12 bytes: with
+ * VERSION_1 num_buffers is always there).  Transmit: the driver sets
+ * flags 0 and gso_type NONE (no offloads are offered; other values are
+ * ignored).  Receive: the device writes flags 0, gso_type NONE and
+ * num_buffers (1 without MRG_RXBUF).  The Ethernet frame follows the
+ * header: destination, source, type, payload, without the CRC.
+ */
+struct rv_virtio_net_hdr {
+    uint8_t flags;
+    uint8_t gso_type;         /* RV_VIRTIO_NET_HDR_GSO_NONE */
+    uint16_t hdr_len;
+    uint16_t gso_size;
+    uint16_t csum_start;
+    uint16_t csum_offset;
+    uint16_t num_buffers;     /* receive: the buffers this frame took */
+};
+#define RV_VIRTIO_NET_HDR_GSO_NONE 0
+#define RV_VIRTIO_NET_RX 0        /* receiveq1: device-writable buffers */
+#define RV_VIRTIO_NET_TX 1        /* transmitq1: device-readable frames */
+#define RV_VIRTIO_NET_MTU 1500
+#define RV_VIRTIO_NET_FRAME_MIN 14    /* an Ethernet header */
+#define RV_VIRTIO_NET_FRAME_MAX 1518  /* 14 + a VLAN tag (4) + 1500 */
+
 #endif

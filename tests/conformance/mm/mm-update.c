@@ -259,7 +259,9 @@ static void l2_entries(void)
     RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(top, MT_L2E)), -RV_EBUSY, "L2 entry -> the top L2");
     RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(mt_l3_mfn(), MT_L2E)), -RV_EBUSY, "L2 entry -> the L3");
     RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(tm, MT_L2E | MT_PTE_PAT)), -RV_EINVAL, "L2 entry with PS (2 MiB page)");
-    RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(tm, MT_L2E | RV_PTE_D)), -RV_EINVAL, "L2 entry with bit 6");
+    /* D (bit 6) is ignored by the MMU in an entry that points at a table: allowed. */
+    RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(tm, MT_L2E | RV_PTE_D)), 0, "L2 entry with bit 6 (D)");
+    RVT_EXPECT_RC(mt_mmu1(ptr, 0), 0, "and cleared again");
     RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(tm, MT_L2E | MT_PTE_G)), -RV_EINVAL, "L2 entry with bit 8");
     RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(tm, MT_L2E | MT_PTE_NX)), -RV_EINVAL, "L2 entry with NX");
     RVT_EXPECT_RC(mt_mmu1(ptr, mt_pte(tm, MT_L2E | (1ull << 40))), -RV_EINVAL, "L2 entry with bit 40");
