@@ -35,3 +35,4 @@ run:
 	@bash tools/setup.sh base
 	@$(SUBMAKE) iso
 	tools/run-qemu.sh --kvm --interactive --iso $(ISO) $(RUN_QEMU_FLAGS) || [ $$? -eq 1 ]
+-include linux/linux.mk

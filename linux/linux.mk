@@ -1,0 +1,40 @@
+# linux/linux.mk: the ringvisor Linux guest (issue 5); included by tools/build.mk.
+#
+#   make linux         unpack Debian's linux-source-6.1 into build/linux/src, apply
+#                      guest-patches/series, configure (i386 tinyconfig +
+#                      guest-patches/ringvisor.config), build build/linux/vmlinux with
+#                      the busybox initramfs built in (and initramfs/initramfs.cpio.gz)
+#   make run-linux     the monitor with one Linux guest, its shell on this terminal
+#                      (Ctrl-A X quits QEMU; `poweroff` stops the guest)
+#   make run-linux2    two Linux guests and the `hello` guest (Ctrl-A n: next console)
+#   make check-linux   the automated boot test (tools/linux-test.sh), one guest
+#   make check-linux2  the same with two Linux guests at once
+#
+# The kernel's own make decides what to rebuild; tools/linux-build.sh touches
+# the source tree only when guest-patches/ changed.  LINUX_MEM is each guest's
+# memory, LINUX_CMDLINE its kernel command line.
+
+LINUX_DIR      := $(BUILD)/linux
+LINUX_IMAGE    := $(LINUX_DIR)/vmlinux
+LINUX_MEM      ?= 128M
+LINUX_CMDLINE  ?= console=hvc0 earlyprintk=ringvisor
+LINUX_QEMU     := qemu-system-i386 -nographic -no-reboot -kernel $(BUILD)/monitor.elf \
+                  -device isa-debug-exit,iobase=0xf4,iosize=4
+
+.PHONY: linux run-linux run-linux2 check-linux check-linux2
+
+linux:
+	@bash tools/setup.sh linux
+	@bash tools/linux-build.sh $(LINUX_DIR)
+
+run-linux: linux $(BUILD)/monitor.elf
+	$(LINUX_QEMU) -m 512 -initrd "$(LINUX_IMAGE) name=linux mem=$(LINUX_MEM) -- $(LINUX_CMDLINE)" || true
+
+run-linux2: linux $(BUILD)/monitor.elf $(BUILD)/guests/hello.elf
+	$(LINUX_QEMU) -m 768 -initrd "$(LINUX_IMAGE) name=linux-1 mem=$(LINUX_MEM) -- console=hvc0,$(LINUX_IMAGE) name=linux-2 mem=$(LINUX_MEM) -- console=hvc0,$(BUILD)/guests/hello.elf name=hello" || true
+
+check-linux: linux $(BUILD)/monitor.elf
+	@bash tools/linux-test.sh $(BUILD)/monitor.elf $(LINUX_IMAGE)
+
+check-linux2: linux $(BUILD)/monitor.elf
+	@bash tools/linux-test.sh --guests 2 $(BUILD)/monitor.elf $(LINUX_IMAGE)
