@@ -240,13 +240,9 @@ void sched_check_resched(void)
 }
 
 /* The timer interrupt: fire what is due, preempt at the end of a quantum. */
-void timer_interrupt(void)
+/* Guest timers and poll timeouts that are due. */
+static void fire_due(uint64_t now)
 {
-    uint64_t now = now_ns();
-    timer_device_ack();
-    if (current)
-        account(current, now);
-    new_period(now);
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = &domains[i];
         if (!alive(d))
@@ -260,6 +256,16 @@ void timer_interrupt(void)
             make_runnable(d);
         }
     }
+}
+
+void timer_interrupt(void)
+{
+    uint64_t now = now_ns();
+    timer_device_ack();
+    if (current)
+        account(current, now);
+    new_period(now);
+    fire_due(now);
     timer_reprogram();
     check_preempt(now);
 }
@@ -271,6 +277,7 @@ __attribute__((noreturn)) void sched_start(void)
         reap();
         scrub_some(SCRUB_CHUNK); /* a dead domain's memory, a chunk between picks */
         new_period(now_ns());
+        fire_due(now_ns()); /* due timers, even if their interrupt is still pending */
         struct domain *d = pick();
         if (!d) {
             if (scrub_pending()) {
