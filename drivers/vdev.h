@@ -1,12 +1,13 @@
 /*
  * drivers/vdev.h: the monitor's virtio devices, inside.  A device is a
  * struct vdev (transport state: status, features, queues, its event
- * channel) plus a back end (struct vdev_ops: console or block).  The
- * transport (virtio.c) answers virtio_op; the ring code (vring.c) walks a
- * guest's split virtqueues by machine address, checking every address
- * against the domain's frames; the back ends (vconsole.c, vblk.c) do the
- * work of one descriptor chain.  Everything runs synchronously inside a
- * hypercall or an interrupt, with interrupts off, never preempted.
+ * channel) plus a back end (struct vdev_ops: console, block or network).
+ * The transport (virtio.c) answers virtio_op; the ring code (vring.c)
+ * walks a guest's split virtqueues by machine address, checking every
+ * address against the domain's frames; the back ends (vconsole.c,
+ * vblk.c, vnet.c) do the work of one descriptor chain.  Everything runs
+ * synchronously inside a hypercall or an interrupt, with interrupts off,
+ * never preempted.
  */
 #ifndef DRV_VDEV_H
 #define DRV_VDEV_H
@@ -19,7 +20,7 @@
 struct domain;
 struct vdev;
 
-#define VDEV_MAX_QUEUES 2        /* console: receive and transmit; block: one */
+#define VDEV_MAX_QUEUES 2        /* console, net: receive and transmit; block: one */
 #define VQ_MAX_SIZE 256          /* rv_virtio_info.max_queue_size */
 #define VCONS_IN_MAX 256         /* console input held while no buffer is posted */
 
@@ -76,6 +77,12 @@ struct vdev {
             char in[VCONS_IN_MAX]; /* input not yet in a receive buffer */
             uint32_t in_head, in_tail;
         } cons;
+        struct {
+            uint8_t mac[6];
+            int port;            /* its switch port (switch.h) */
+            uint32_t tx_bad;     /* frames shorter than a header or longer than 1518 bytes */
+            uint32_t rx_small;   /* frames dropped for a receive buffer too small */
+        } net;
     } u;
 };
 
@@ -109,9 +116,11 @@ int chain_each(struct vdev *v, const struct chain *c, int writable, uint32_t off
 
 /* ---- back ends ------------------------------------------------------------------ */
 
-extern const struct vdev_ops vconsole_ops, vblk_ops;
+extern const struct vdev_ops vconsole_ops, vblk_ops, vnet_ops;
 /* vblk.c: sets up disk from its module-line description; 0 or -1 with *why. */
 int vblk_create(struct vdev *v, const struct ml_dev *ml, uint32_t module, const char **why);
+/* vnet.c: its MAC and its switch port, from the module line; 0 or -1 with *why. */
+int vnet_create(struct vdev *v, const struct ml_dev *ml, const char **why);
 /* vconsole.c: serial input for d; 1 if its virtio console took it. */
 int vconsole_input(struct vdev *v, char c);
 

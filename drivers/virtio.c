@@ -4,7 +4,7 @@
  * virtio, virtio_op commands are here: probing, feature negotiation, the
  * status byte, configuration space, queue set-up and notification.
  *
- * A domain's devices come from its module line (console=, disk=), are
+ * A domain's devices come from its module line (console=, disk=, net=), are
  * built with it (virtio_domain_create, each with an event channel bound
  * at once) and go when it is destroyed.  The device status follows the
  * virtio 1.x life cycle: ACKNOWLEDGE, DRIVER, features, FEATURES_OK (only
@@ -113,6 +113,14 @@ static int create_one(struct domain *d, const struct ml_dev *ml, uint32_t *modul
         dlog(d, "%s: virtio-console, event channel %u; its input comes through the device once the "
              "driver is ready\n", v->name, v->port);
         return 0;
+    }
+    if (ml->kind == MLDEV_NET) {
+        uint32_t nets = 0;
+        for (uint32_t i = 0; i + 1 < d->nr_vdevs; i++)
+            nets += d->vdev[i]->ops == &vnet_ops;
+        rv_snprintf(v->name, sizeof(v->name), "net%u", nets);
+        v->ops = &vnet_ops;
+        return vnet_create(v, ml, why);
     }
     uint32_t disks = 0;
     for (uint32_t i = 0; i + 1 < d->nr_vdevs; i++)

@@ -5,7 +5,7 @@
 #   $(BUILD)/libpvguest/crt0.asm.o     ELF note, hypercall page, _start (linked first)
 #   libpvguest/guest.ld                the linker script (image at 4 MiB)
 #   $(BUILD)/guests/hello.elf, demo.elf, procs.elf,  the demo guests (tests/guests/)
-#     blkdemo.elf, blkbench.elf
+#     blkdemo.elf, blkbench.elf, netdemo.elf
 #
 # A guest is one line:
 #
@@ -123,3 +123,4 @@ $(eval $(call rv_user_blob,procs_user,tests/guests/procs_user.c,0x10000000))
 $(eval $(call rv_guest,procs,tests/guests/procs.c,$(BUILD)/user/procs_user.o))
 $(eval $(call rv_guest,blkdemo,tests/guests/blkdemo.c))
 $(eval $(call rv_guest,blkbench,tests/guests/blkbench.c))
+$(eval $(call rv_guest,netdemo,tests/guests/netdemo.c))

@@ -130,12 +130,15 @@ static void command(char c)
             if (alive(&domains[i]))
                 domain_print_memory(&domains[i]);
         break;
+    case 's':
+        switch_print();
+        break;
     case 0x01:
         deliver(c);
         break;
     default:
         mlog("Ctrl-A then: n = next domain gets the console, t = CPU table, m = memory, "
-             "Ctrl-A = send Ctrl-A\n");
+             "s = network switch, Ctrl-A = send Ctrl-A\n");
     }
 }
 

@@ -4,7 +4,11 @@
  * with only COM1 (IRQ 4) unmasked, and the PIT (IRQ 0) when there is no
  * local APIC timer (timer.c).  With a local APIC the 8259 still reaches
  * the CPU through LINT0 as ExtINT (virtual-wire mode).  Guests never see
- * these interrupts: they become events.
+ * these interrupts: they become events.  A driver may take one more line
+ * (irq_attach: the network card, drivers/e1000.c); PCI lines are
+ * level-triggered (the firmware set them so in the ELCR), which is safe
+ * with the EOI first: the monitor runs with IF clear, and its handler
+ * quiets the device before the next interrupt can be taken.
  */
 #include "irq.h"
 #include "console.h"
@@ -14,6 +18,8 @@
 
 #define PIC1 0x20
 #define PIC2 0xa0
+
+static void (*handlers[16])(void);
 
 void irq_init(int with_pit)
 {
@@ -56,5 +62,20 @@ void irq_dispatch(unsigned irq)
     case 4:
         console_input();
         break;
+    default:
+        if (handlers[irq])
+            handlers[irq]();
     }
+}
+
+void irq_attach(unsigned irq, void (*handler)(void))
+{
+    if (irq == 0 || irq == 2 || irq == 4 || irq >= 16)
+        return; /* the PIT, the cascade and COM1 are the monitor's own */
+    handlers[irq] = handler;
+    if (irq >= 8) {
+        outb(PIC2 + 1, inb(PIC2 + 1) & (uint8_t)~(1u << (irq - 8)));
+        irq = 2; /* the slave reaches the master through its IRQ 2 */
+    }
+    outb(PIC1 + 1, inb(PIC1 + 1) & (uint8_t)~(1u << irq));
 }

@@ -3,4 +3,6 @@
 #define MON_IRQ_H
 void irq_init(int with_pit);
 void irq_dispatch(unsigned irq);
+/* A device's interrupt (a PCI card's routed INTx): unmasks irq; handler runs after the EOI. */
+void irq_attach(unsigned irq, void (*handler)(void));
 #endif

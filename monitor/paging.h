@@ -35,6 +35,7 @@ void unmap_frames(void);
 /* Maps a device page at fixmap slot `slot` (FIXMAP_*). */
 void *fixmap(unsigned slot, uint32_t pa);
 #define FIXMAP_LAPIC 0
+#define FIXMAP_NIC 1      /* slots 1 .. the NIC's MMIO pages (drivers/e1000.c) */
 /* Zeroes frame mfn through the window. */
 void zero_frame(uint32_t mfn);
 

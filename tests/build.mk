@@ -3,7 +3,8 @@
 #   make check       set up (with Bochs), build everything, then host unit
 #                    tests, the runner's own tests, conformance on QEMU TCG
 #                    and the strict tests on Bochs; the last line counts all
-#   make check-tcg   the same without Bochs (quick iteration)
+#                    (and the Linux guest: make linux, one and two guests booted)
+#   make check-tcg   the same without Bochs and Linux (quick iteration)
 #   make conformance every conformance test on QEMU TCG only
 #   make strict      the strict tests on Bochs only
 #
@@ -36,18 +37,20 @@ UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
 # target's own recipe, not a sub-make, so that when tests fail make adds a
 # single "Error 1" line on stderr after the runner's summary.
+# $2 = "linux": also build and boot the Linux guest (tests/linux-suite.sh).
 define run-checks
 	@mkdir -p $(TEST_RESULTS)
 	$(if $(wildcard tests/unit/unit.mk),@$(SUBMAKE) unit 2>&1 | tee $(TEST_RESULTS)/unit.log)
 	@$(PYTHON) tests/runner_test.py >$(TEST_RESULTS)/runner.log 2>&1; true
 	@$(PYTHON) tools/check-abi-doc.py >$(TEST_RESULTS)/abi-doc.log 2>&1; true
-	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES))
+	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
+	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log))
 endef
 
 check:
-	@bash tools/setup.sh base bochs
+	@bash tools/setup.sh base bochs linux
 	@$(SUBMAKE) all
-	$(call run-checks,)
+	$(call run-checks,,linux)
 
 check-tcg:
 	@bash tools/setup.sh base

@@ -12,7 +12,9 @@ monitor's serial log and prints one line per test and platform, then
 A test may bring more Multiboot modules (module=, e.g. a disk image for
 disk=next) and a raw disk image as QEMU's IDE disk 0 (drive=NAME:SIZE);
 the boots that share a drive run one after another, so a later boot
-checks what an earlier one wrote.
+checks what an earlier one wrote.  A `nic` test boots with a network
+card (an e1000 on QEMU's user network, restricted: nothing leaves the
+machine).
 
 The verdict comes from what the monitor says about a domain, never from
 what the guest says about itself (tests/PROTOCOL.md): `exit poweroff code
@@ -78,6 +80,7 @@ class Test:
         self.alone = False        # boots by itself
         self.boot = None          # boot=NAME: shares a boot only with the other NAME tests
         self.icount = False       # boots on TCG with -icount shift=0,sleep=off (time = instructions)
+        self.nic = False          # boots with an e1000 on QEMU's restricted user network
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
         self.expect = None        # (kind, substring): ("killed"|"refused", text)
@@ -141,7 +144,7 @@ def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
     NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
     [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
-    [module=PATH]... [drive=NAME[:SIZE]] [modargs=WORDS] [args=WORDS]."""
+    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
         try:
@@ -168,6 +171,8 @@ def parse_manifest(text, where="tests.list"):
                     t.alone = True
                 elif key == "icount":
                     t.icount = True
+                elif key == "nic":
+                    t.nic = True
                 else:
                     raise ManifestError("%s: unknown flag '%s'" % (here, key))
             elif key == "elf":
@@ -209,6 +214,8 @@ def parse_manifest(text, where="tests.list"):
                 raise ManifestError("%s: '%s' cannot pass through -initrd or grub.cfg" % (here, bad))
         if t.drive and t.strict:
             raise ManifestError("%s: drive= tests run on QEMU only, they cannot be strict" % here)
+        if t.nic and t.strict:
+            raise ManifestError("%s: nic tests run on QEMU only, they cannot be strict" % here)
         tests.append(t)
     check_drives(tests, where)
     return tests
@@ -236,14 +243,16 @@ def check_drives(tests, where):
 def make_groups(tests, per_boot=PER_BOOT):
     """Boots: `alone` tests by themselves, `boot=NAME` tests with each other
     (a witness beside the guests it watches), a test with a drive and no
-    boot= by itself, the rest in manifest order."""
+    boot= by itself, icount tests and nic tests each only with their own
+    kind, the rest in manifest order."""
     groups, cur, named = [], [], {}
     for t in tests:
         if t.alone or (t.drive and not t.boot):
             groups.append([t])
             continue
-        if t.boot or t.icount:
-            key = t.boot or "\0icount"  # icount tests boot only with icount tests
+        if t.boot or t.icount or t.nic:
+            # icount tests boot only with icount tests, nic tests with nic tests
+            key = t.boot or "\0" + ("icount" if t.icount else "") + ("nic" if t.nic else "")
             g = named.get(key)
             if g is None or len(g) == per_boot:
                 g = named[key] = []
@@ -545,14 +554,8 @@ class Runner:
             for t in group:
                 cmd += ["--module", t.module_string(rel(self.image(t)))]
                 cmd += [a for f in self.files(t)[1:] for a in ("--module", rel(f))]
-            extra = []
-            if group_drive(group):
-                extra += ["-drive", "file=%s,format=raw,if=ide,index=0,media=disk"
-                          % rel(self.drive_path(group_drive(group)))]
-            if any(t.icount for t in group):
-                # Guest time follows the instruction count: timing tests do
-                # not move with the host's load (../shared/notes/x86-facts.md).
-                extra += ["-icount", "shift=0,sleep=off"]
+            drive = group_drive(group)
+            extra = qemu_extras(group, rel(self.drive_path(drive)) if drive else None)
             if extra:
                 cmd += ["--"] + extra
         else:
@@ -611,6 +614,22 @@ class Runner:
                 break
         p.wait()
         return Boot(p.returncode, timed_out, time.monotonic() - start)
+
+
+def qemu_extras(group, drive_image):
+    """QEMU options a boot's tests need beyond the machine run-qemu.sh makes."""
+    extra = []
+    if drive_image:
+        extra += ["-drive", "file=%s,format=raw,if=ide,index=0,media=disk" % drive_image]
+    if any(t.nic for t in group):
+        # QEMU's user network (slirp) with restrict=on: its DHCP server and
+        # gateway answer, nothing is routed off the machine.
+        extra += ["-netdev", "user,id=n0,restrict=on", "-device", "e1000,netdev=n0"]
+    if any(t.icount for t in group):
+        # Guest time follows the instruction count: timing tests do not
+        # move with the host's load (../shared/notes/x86-facts.md).
+        extra += ["-icount", "shift=0,sleep=off"]
+    return extra
 
 
 def group_drive(group):
@@ -772,7 +791,7 @@ def main(argv=None):
     if not opts.bochs_only:
         plan += [("tcg", i + 1, g) for i, g in enumerate(make_groups(tests, opts.per_boot))]
     if not opts.tcg_only:
-        on_bochs = [t for t in tests if (t.strict or opts.bochs_all) and not t.drive]
+        on_bochs = [t for t in tests if (t.strict or opts.bochs_all) and not t.drive and not t.nic]
         plan += [("bochs", i + 1, g) for i, g in enumerate(make_groups(on_bochs, opts.per_boot))]
     if opts.list:
         for platform, n, g in plan:

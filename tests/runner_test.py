@@ -122,6 +122,21 @@ class DeviceManifestTest(unittest.TestCase):
         plan = [("tcg", i + 1, b) for i, b in enumerate(g)]
         self.assertEqual([[n for _, n, _ in job] for job in run.jobs(plan)], [[1, 2], [3], [4]])
 
+    def test_nic(self):
+        t = tests("a\nn1 nic\nb\nn2 nic\ni icount\nu nic boot=up\nv boot=up")
+        self.assertTrue(t[1].nic and not t[0].nic)
+        g = run.make_groups(t, 8)
+        self.assertEqual([[x.name for x in b] for b in g], [["n1", "n2"], ["i"], ["u", "v"], ["a", "b"]])
+        nic = ["-netdev", "user,id=n0,restrict=on", "-device", "e1000,netdev=n0"]
+        self.assertEqual(run.qemu_extras(g[0], None), nic)
+        self.assertEqual(run.qemu_extras(g[2], None), nic)   # one nic test gives its boot the card
+        self.assertEqual(run.qemu_extras(g[3], None), [])
+        self.assertEqual(run.qemu_extras(g[1], "d.img"),
+                         ["-drive", "file=d.img,format=raw,if=ide,index=0,media=disk",
+                          "-icount", "shift=0,sleep=off"])
+        with self.assertRaises(run.ManifestError):
+            tests("x nic strict")
+
     def test_module_indexes(self):
         # a's extra module is module 1, so b is module 2: its refusal is found there.
         log = "\n".join(["(rv) d1 a: started", "(rv) module 2 (b.elf): refused: disk=next but no module",

@@ -299,3 +299,42 @@ TEST(modline_devices_bad, "bad device options refuse the module with a reason")
                    "disk=next"), -1);
     CHECK_STR(why, "too many devices");
 }
+
+TEST(modline_net, "net=switch adds a network device: uplink and mac= after ':' or ',', in any order")
+{
+    CHECK_EQ(parse("/g.elf net=switch"), 0);
+    CHECK_EQ(ml.nr_devs, 1);
+    CHECK_EQ(ml.devs[0].kind, MLDEV_NET);
+    CHECK_EQ(ml.devs[0].uplink, 0);
+    CHECK_EQ(ml.devs[0].has_mac, 0);
+    CHECK_EQ(parse("/g.elf console=virtio net=switch:uplink net=switch:mac=52:54:00:Ab:cD:0f:uplink"), 0);
+    CHECK_EQ(ml.nr_devs, 3);
+    CHECK_EQ(ml.devs[1].kind, MLDEV_NET);
+    CHECK_EQ(ml.devs[1].uplink, 1);
+    CHECK_EQ(ml.devs[1].has_mac, 0);
+    CHECK_EQ(ml.devs[2].uplink, 1);
+    CHECK_EQ(ml.devs[2].has_mac, 1);
+    static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0x0f };
+    CHECK(memcmp(ml.devs[2].mac, mac, 6) == 0);
+    CHECK_EQ(parse("/g net=switch,mac=02:00:00:00:00:01,uplink"), 0);   /* commas as in the brief */
+    CHECK_EQ(ml.devs[0].uplink, 1);
+    CHECK_EQ(ml.devs[0].mac[5], 1);
+    CHECK_EQ(modline_modules_used(&ml), 1);
+}
+
+TEST(modline_net_bad, "bad net= values refuse the module")
+{
+    static const char *const bad[] = {
+        "net=", "net=swit", "net=switchx", "net=switch:", "net=switch:up", "net=switch:uplinks",
+        "net=switch:mac=", "net=switch:mac=52:54:00:00:00", "net=switch:mac=52:54:00:00:00:0g",
+        "net=switch:mac=52:54:00:00:00:001", "net=switch:mac=52-54-00-00-00-01",
+        "net=switch:mac=01:00:5e:00:00:01", "net=switch:mac=00:00:00:00:00:00", "net=switch;uplink",
+        "net=tap", "net=switch::uplink",
+    };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char line[80];
+        snprintf(line, sizeof line, "/g.elf %s", bad[i]);
+        CHECK_EQ(parse(line), -1);
+        CHECK(why && strncmp(why, "bad net= value", 14) == 0);
+    }
+}

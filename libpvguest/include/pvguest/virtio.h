@@ -2,8 +2,8 @@
 /*
  * pvguest/virtio.h: a small virtio driver over the virtio_op transport
  * (pv-abi/virtio.h, ABI.md "Devices"): probing, feature negotiation, split
- * virtqueues in the guest's own frames, and requests; the block and
- * console devices on top.
+ * virtqueues in the guest's own frames, and requests; the block,
+ * console and network devices on top.
  *
  * Buffers handed to a queue are linear-map addresses (virt_base ..,
  * pvguest/mm.h): the domain's memory is one run of machine frames mapped
@@ -149,5 +149,37 @@ long rv_vcons_write(struct rv_vcons *c, const void *buf, size_t n);
 long rv_vcons_read(struct rv_vcons *c, void *buf, size_t n);
 /* Sleeps until input arrives or timeout_ns passes (sched_op poll); 0 or -RV_ETIMEDOUT. */
 long rv_vcons_wait(struct rv_vcons *c, uint64_t timeout_ns);
+
+/* ---- network ------------------------------------------------------------------ */
+
+#define RV_VNET_RXQ 64             /* receive buffers posted */
+#define RV_VNET_TXQ 32             /* frames that may wait in the transmit queue */
+#define RV_VNET_BUF 2048           /* one buffer: the 12-byte header and a frame of up to 1518 bytes */
+
+struct rv_vnet {
+    struct rv_vdev dev;
+    uint8_t mac[6];                /* the device's (config space) */
+    uint16_t mtu;
+    uint8_t *rx_pages[RV_VNET_RXQ / 2];  /* two buffers a frame */
+    uint8_t *tx_pages[RV_VNET_TXQ / 2];
+    uint32_t sent, received;       /* frames */
+};
+
+/* The nth network device, its receive buffers posted: 0 or -RV_E*. */
+long rv_vnet_open(struct rv_vnet *n, unsigned nth);
+/*
+ * Sends one Ethernet frame (destination, source, type, payload; 14 to
+ * 1518 bytes, no CRC), copied: 0 or -RV_E* (-RV_EINVAL for a bad length).
+ */
+long rv_vnet_send(struct rv_vnet *n, const void *frame, uint32_t len);
+/* The same without notifying the device (-RV_ENOSPC when RV_VNET_TXQ wait); rv_vnet_flush notifies. */
+long rv_vnet_queue(struct rv_vnet *n, const void *frame, uint32_t len);
+long rv_vnet_flush(struct rv_vnet *n);
+/*
+ * The next frame received, copied into buf (cut to size): its length.
+ * Waits up to timeout_ns for one (sleeping on the device's event
+ * channel); timeout 0 does not wait: -RV_EAGAIN.  -RV_ETIMEDOUT.
+ */
+long rv_vnet_recv(struct rv_vnet *n, void *buf, uint32_t size, uint64_t timeout_ns);
 
 #endif

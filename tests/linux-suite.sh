@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# tests/linux-suite.sh BUILD: the Linux guest suite of `make check` (issue 5):
+# builds the patched kernel (make linux), boots it alone and then two at
+# once (tools/linux-test.sh), and prints one line per guest and check and
+# the closing `N passed, N failed` that tests/run.py folds into the summary.
+set -u
+build=${1:-build}
+make=${RV_MAKE:-make}
+passed=0 failed=0
+if ! $make --no-print-directory linux >"$build/test-results/linux-build.log" 2>&1; then
+    echo "FAIL linux-build: make linux failed (see $build/test-results/linux-build.log)"
+    tail -5 "$build/test-results/linux-build.log" | sed 's/^/    /'
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+echo "PASS linux-build: $(grep -a 'vmlinux:' "$build/test-results/linux-build.log" | tail -1 | sed 's/^ *//')"
+passed=1
+for n in 1 2; do
+    out=$(bash tools/linux-test.sh --guests $n "$build/monitor.elf" "$build/linux/vmlinux" 2>&1)
+    echo "$out" | sed 's/^/    /'
+    while read -r line; do
+        case "$line" in
+        *": PASS") passed=$((passed + 1)); echo "PASS linux-$n-guest ${line#linux-test: }" ;;
+        *": FAIL"*) failed=$((failed + 1)); echo "FAIL linux-$n-guest ${line#linux-test: }" ;;
+        esac
+    done < <(echo "$out" | grep -E "^linux-test: d[0-9]+ ")
+    echo "$out" | grep -q "^linux-test: d" || { failed=$((failed + 1)); echo "FAIL linux-$n-guest: no result"; }
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
