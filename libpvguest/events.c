@@ -61,11 +61,20 @@ void rv_evtchn_do_upcall(struct rv_trap_frame *f)
     /* step 3: evtentry.asm returns with the iret hypercall */
 }
 
+static int callback_set;
+
+int rv_events_ready(void)
+{
+    return callback_set;
+}
+
 long rv_events_init(void)
 {
     for (unsigned w = 0; w < RV_NR_EVTCHN / 32; w++)
         sh()->evtchn_mask[w] = ~0u;
-    return rv_hc_set_callbacks(RV_FLAT_RING1_CS, (unsigned long)rv_evtchn_callback);
+    long r = rv_hc_set_callbacks(RV_FLAT_RING1_CS, (unsigned long)rv_evtchn_callback);
+    callback_set = r == 0;
+    return r;
 }
 
 long rv_evtchn_set_handler(uint32_t port, rv_evtchn_handler fn, void *arg)

@@ -106,6 +106,17 @@ void rv_sleep_until(uint64_t deadline_ns)
 
     if (!timer_port)
         rv_timer_bind(0, 0);
+    if (!rv_events_ready()) {
+        /* No event callback: nothing would ever clear evtchn_upcall_pending,
+         * and block would return at once for good.  Poll the timer port. */
+        while (rv_time_ns() < deadline_ns) {
+            struct rv_sched_poll p = { .ports = (uint32_t)&timer_port, .nr_ports = 1,
+                                       .timeout = deadline_ns };
+            rv_hc_sched_op(RV_SCHED_POLL, (unsigned long)&p, 0);
+            rv_evtchn_test_and_clear(timer_port);
+        }
+        return;
+    }
     for (;;) {
         rv_events_disable();
         if (rv_time_ns() >= deadline_ns)

@@ -55,6 +55,7 @@ long rv_evtchn_status(uint32_t port, struct rv_evtchn_status *st);
 void rv_evtchn_mask(uint32_t port);
 void rv_evtchn_unmask(uint32_t port);      /* delivers it if it is pending */
 int rv_evtchn_is_pending(uint32_t port);
+int rv_events_ready(void);  /* rv_events_init() has installed the event callback */
 int rv_evtchn_is_masked(uint32_t port);
 int rv_evtchn_test_and_clear(uint32_t port); /* 1 if it was pending */
 
