@@ -6,10 +6,11 @@
 ; The monitor enters it exactly like an exception handler without an
 ; error code (SDM Vol. 3A 6.12.1 frame: from ring 1 EFLAGS, CS, EIP on the
 ; current stack; from ring 3 also SS, ESP on the stack_switch stack), with
-; events masked.  We build the same struct rv_trap_frame the trap stubs
-; build (traps.asm: a dummy error code, a vector number, PUSHAD, the data
-; selectors, a CR2 slot), call rv_evtchn_do_upcall(frame) in events.c, and
-; leave through traps.asm's exit path, which reloads every register from
+; events masked.  We push a dummy error code and a vector number that
+; marks an event and go through traps.asm's common path, which builds the
+; same struct rv_trap_frame as for a trap, calls rv_trap_dispatch (which
+; hands event frames to rv_evtchn_do_upcall in events.c), and leaves
+; through the exit path, which reloads every register from
 ; the frame and returns with the iret hypercall: the frame's EFLAGS.IF (1,
 ; or the monitor would not have entered us) turns the virtual IF back on.
 ; If another event arrived meanwhile the monitor enters us again at once.
@@ -17,33 +18,14 @@
 %include "asm-offsets.inc"
 
 global rv_evtchn_callback
-extern rv_evtchn_do_upcall, rv_trap_return
+extern rv_trap_common
 
 section .text
 
     align 16
 rv_evtchn_callback:
     push dword 0                ; error code: none
-    push dword RV_EVTCHN_VECTOR ; "vector": marks an event frame
-    pushad
-    xor eax, eax                ; selectors zero-extended (SDM Vol. 2B PUSH)
-    mov ax, ds
-    push eax
-    mov ax, es
-    push eax
-    mov ax, fs
-    push eax
-    mov ax, gs
-    push eax
-    mov ax, RV_FLAT_RING1_DS    ; ring 3 may have been interrupted
-    mov ds, ax
-    mov es, ax
-    push dword 0                ; cr2: not a page fault
-    mov eax, esp
-    push eax
-    cld                         ; the C ABI wants DF = 0
-    call rv_evtchn_do_upcall
-    add esp, 4
-    jmp rv_trap_return
+    push dword RV_EVTCHN_VECTOR ; "vector": marks an event frame for rv_trap_dispatch
+    jmp rv_trap_common
 
 section .note.GNU-stack noalloc noexec nowrite progbits

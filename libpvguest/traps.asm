@@ -46,6 +46,8 @@ vector_%[v]:
 %assign v v + 1
 %endrep
 
+global rv_trap_common
+rv_trap_common:
 trap_common:
     pushad                      ; EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI
     xor eax, eax                ; selectors zero-extended: a PUSH of a

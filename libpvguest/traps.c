@@ -19,6 +19,10 @@ static struct {
 void rv_trap_dispatch(struct rv_trap_frame *f);
 void rv_trap_dispatch(struct rv_trap_frame *f)
 {
+    if (f->vector == RV_EVTCHN_VECTOR) { /* from rv_evtchn_callback (evtentry.asm) */
+        rv_evtchn_do_upcall(f);
+        return;
+    }
     rv_trap_fn fn = handlers[f->vector & 0xff].fn;
 
     if (fn)
