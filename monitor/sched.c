@@ -118,7 +118,8 @@ static void switch_in(struct domain *d)
     d->run_start = d->acct_start = now_ns();
     d->stats.schedules++;
     need_resched = 0;
-    write_cr3(d->cr3);
+    if (read_cr3() != d->cr3)
+        write_cr3(d->cr3);
     gdt_load(d);
     idt_load_domain(d);
     fpu_load(d);
@@ -132,8 +133,14 @@ static void switch_out(struct domain *d)
     account(d, now_ns());
     fpu_save(d);
     idt_unload_domain(d);
-    gdt_load_idle();
-    write_cr3(idle_cr3);
+    /* The next domain's switch_in loads its own tables and GDT; until then
+     * the monitor runs on these (the hole is in every address space).
+     * Only a domain about to be reaped must let go of them now.  Under
+     * QEMU TCG every MOV CR3 empties the software TLB. */
+    if (d->state == DOM_DEAD) {
+        gdt_load_idle();
+        write_cr3(idle_cr3);
+    }
     current = 0;
 }
 
@@ -176,9 +183,16 @@ static int any_alive(void)
 
 static void reap(void)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
-        if (domains[i].state == DOM_DEAD)
-            domain_reap(&domains[i]);
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = &domains[i];
+        if (d->state != DOM_DEAD)
+            continue;
+        if (read_cr3() == d->cr3) { /* killed while not running: its tables may still be loaded */
+            gdt_load_idle();
+            write_cr3(idle_cr3);
+        }
+        domain_reap(d);
+    }
 }
 
 static uint64_t earlier(uint64_t a, uint64_t b)
