@@ -49,6 +49,7 @@ mkdir -p "$root/bin" "$root/etc"
 put "$root/bin/busybox" "$out/bb/bin/busybox"
 put "$root/init" "$here/init"
 put "$root/etc/rvtest.sh" "$here/rvtest.sh"
+put "$root/etc/rvdev.sh" "$here/rvdev.sh"
 if [ ! -x "$root/bin/rvtest" ] || [ "$here/rvtest.c" -nt "$root/bin/rvtest" ]; then
     gcc -m32 -static -O2 -Wall -o "$out/rvtest.tmp" "$here/rvtest.c"
     strip "$out/rvtest.tmp"
@@ -64,18 +65,21 @@ put "$root/etc/profile" "$out/profile.tmp"
 applets="sh ash cat cp cut date dd df dmesg echo env free grep head hostname
 kill ln ls mkdir more mount mv ps rm seq setsid sleep sort sync tail test
 tr true false uname umount uptime vi wc cttyhack poweroff reboot halt
-printf expr awk sed find xargs id stat touch top watch which yes"
+printf expr awk sed find xargs id stat touch top watch which yes
+mke2fs mkfs.ext2 md5sum cmp od hexdump tee timeout ifconfig ip ping nc
+netstat sysctl mkfifo"
 
 list=$out/initramfs.list.tmp
 {
     echo "dir /dev 0755 0 0"
     echo "nod /dev/console 0600 0 0 c 5 1"
     echo "nod /dev/null 0666 0 0 c 1 3"
-    for d in bin sbin usr usr/bin usr/sbin etc proc sys tmp root; do echo "dir /$d 0755 0 0"; done
+    for d in bin sbin usr usr/bin usr/sbin etc proc sys tmp root mnt; do echo "dir /$d 0755 0 0"; done
     echo "file /init $root/init 0755 0 0"
     echo "file /bin/busybox $root/bin/busybox 0755 0 0"
     echo "file /bin/rvtest $root/bin/rvtest 0755 0 0"
     echo "file /etc/rvtest.sh $root/etc/rvtest.sh 0644 0 0"
+    echo "file /etc/rvdev.sh $root/etc/rvdev.sh 0644 0 0"
     echo "file /etc/passwd $root/etc/passwd 0644 0 0"
     echo "file /etc/profile $root/etc/profile 0644 0 0"
     for a in $applets; do echo "slink /bin/$a busybox 0777 0 0"; done

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/linux-suite.sh BUILD: the Linux guest suite of `make check` (issue 5):
 # builds the patched kernel (make linux), boots it alone and then two at
-# once (tools/linux-test.sh), and prints one line per guest and check and
-# the closing `N passed, N failed` that tests/run.py folds into the summary.
+# once (tools/linux-test.sh), runs the device tests (tools/linux-devtest.sh:
+# ext2 on a virtio disk across boots and a kill, 64 MiB TCP between guests,
+# a virtio hvc0), and prints one line per guest and check and the closing
+# `N passed, N failed` that tests/run.py folds into the summary.
 set -u
 build=${1:-build}
 make=${RV_MAKE:-make}
@@ -26,5 +28,15 @@ for n in 1 2; do
     done < <(echo "$out" | grep -E "^linux-test: d[0-9]+ ")
     echo "$out" | grep -q "^linux-test: d" || { failed=$((failed + 1)); echo "FAIL linux-$n-guest: no result"; }
 done
+# The device tests (virtio disks and network): one line per case.
+out=$(bash tools/linux-devtest.sh "$build/monitor.elf" "$build/linux/vmlinux" 2>&1)
+echo "$out" | sed 's/^/    /'
+while read -r line; do
+    case "$line" in
+    *": PASS") passed=$((passed + 1)); echo "PASS linux-dev-${line#linux-devtest: }" ;;
+    *": FAIL"*) failed=$((failed + 1)); echo "FAIL linux-dev-${line#linux-devtest: }" ;;
+    esac
+done < <(echo "$out" | grep -E "^linux-devtest: [a-z-]+: (PASS|FAIL)")
+echo "$out" | grep -qE "^linux-devtest: [a-z-]+: " || { failed=$((failed + 1)); echo "FAIL linux-dev: no result"; }
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
