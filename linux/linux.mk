@@ -16,6 +16,9 @@
 
 LINUX_DIR      := $(BUILD)/linux
 LINUX_IMAGE    := $(LINUX_DIR)/vmlinux
+# The userland: a Multiboot module handed to the guest as its initrd
+# (initrd=next); any cpio or cpio.gz works, e.g. make run-linux LINUX_INITRD=my.cpio.gz
+LINUX_INITRD   ?= $(LINUX_DIR)/initramfs/initramfs.cpio.gz
 LINUX_MEM      ?= 128M
 LINUX_CMDLINE  ?= console=hvc0 earlyprintk=ringvisor
 LINUX_QEMU     := qemu-system-i386 -nographic -no-reboot -kernel $(BUILD)/monitor.elf \
@@ -28,10 +31,10 @@ linux:
 	@bash tools/linux-build.sh $(LINUX_DIR)
 
 run-linux: linux $(BUILD)/monitor.elf
-	$(LINUX_QEMU) -m 512 -initrd "$(LINUX_IMAGE) name=linux mem=$(LINUX_MEM) -- $(LINUX_CMDLINE)" || true
+	$(LINUX_QEMU) -m 512 -initrd "$(LINUX_IMAGE) name=linux mem=$(LINUX_MEM) initrd=next -- $(LINUX_CMDLINE),$(LINUX_INITRD)" || true
 
 run-linux2: linux $(BUILD)/monitor.elf $(BUILD)/guests/hello.elf
-	$(LINUX_QEMU) -m 768 -initrd "$(LINUX_IMAGE) name=linux-1 mem=$(LINUX_MEM) -- console=hvc0,$(LINUX_IMAGE) name=linux-2 mem=$(LINUX_MEM) -- console=hvc0,$(BUILD)/guests/hello.elf name=hello" || true
+	$(LINUX_QEMU) -m 768 -initrd "$(LINUX_IMAGE) name=linux-1 mem=$(LINUX_MEM) initrd=next -- console=hvc0,$(LINUX_INITRD),$(LINUX_IMAGE) name=linux-2 mem=$(LINUX_MEM) initrd=next -- console=hvc0,$(LINUX_INITRD),$(BUILD)/guests/hello.elf name=hello" || true
 
 check-linux: linux $(BUILD)/monitor.elf
 	@bash tools/linux-test.sh $(BUILD)/monitor.elf $(LINUX_IMAGE)

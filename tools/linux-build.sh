@@ -14,7 +14,8 @@
 #    only what the change reaches;
 # 3. configures BUILD_DIR/obj (out of tree) as i386 tinyconfig plus
 #    guest-patches/ringvisor.config when the fragment changed;
-# 4. builds the initramfs (linux/mkinitramfs.sh), embedded in vmlinux;
+# 4. builds the initramfs (linux/mkinitramfs.sh) as initramfs.cpio.gz, which
+#    the monitor hands to the guest as its initrd (module line initrd=next);
 # 5. builds vmlinux with -j$LINUX_JOBS (default 2) and leaves a copy without
 #    debug sections in BUILD_DIR/vmlinux, the image the monitor loads.
 #
@@ -99,9 +100,7 @@ mkdir -p "$OBJ"
 gen_fragment=$B/ringvisor-generated.config
 {
     cat "$FRAGMENT"
-    echo "CONFIG_INITRAMFS_SOURCE=\"$B/initramfs/initramfs.list\""
-    echo "CONFIG_INITRAMFS_ROOT_UID=0"
-    echo "CONFIG_INITRAMFS_ROOT_GID=0"
+    echo "CONFIG_INITRAMFS_SOURCE=\"\""   # the userland comes as a module (initrd=next)
 } >"$gen_fragment.tmp"
 if ! cmp -s "$gen_fragment.tmp" "$gen_fragment" || [ ! -f "$OBJ/.config" ]; then
     say "configuring: i386 tinyconfig + guest-patches/ringvisor.config"

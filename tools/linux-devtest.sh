@@ -25,6 +25,7 @@ for f in "$monitor" "$vmlinux"; do
     [ -r "$f" ] || { echo "linux-devtest: $f missing (make linux)" >&2; exit 2; }
 done
 dir=$(dirname "$vmlinux")/devtest
+initrd=$(dirname "$vmlinux")/initramfs/initramfs.cpio.gz  # the userland, a module of its own
 mkdir -p "$dir"
 img=$dir/disk.img
 sectors=131072                       # 64 MiB
@@ -50,7 +51,7 @@ passed() {
 result() {
     if [ "$2" = 0 ]; then echo "linux-devtest: $1: PASS"; else echo "linux-devtest: $1: FAIL (logs in $dir)"; fail=1; fi
 }
-disk() { echo "$vmlinux name=linux mem=128M disk=ata0:0+$sectors -- console=hvc0 rvdev=$1"; }
+disk() { echo "$vmlinux name=linux mem=128M initrd=next disk=ata0:0+$sectors -- console=hvc0 rvdev=$1,$initrd"; }
 
 # ---- blk-persist ----
 rm -f "$img"; truncate -s $((sectors * 512)) "$img"
@@ -82,7 +83,7 @@ passed crash-check "d1 linux" || r=1
 result blk-crash $r
 
 # ---- net-tcp: two guests on the switch ----
-boot net 640 "$vmlinux name=net-a mem=128M net=switch -- console=hvc0 rvdev=net-a,$vmlinux name=net-b mem=128M net=switch -- console=hvc0 rvdev=net-b"
+boot net 640 "$vmlinux name=net-a mem=128M initrd=next net=switch -- console=hvc0 rvdev=net-a,$initrd,$vmlinux name=net-b mem=128M initrd=next net=switch -- console=hvc0 rvdev=net-b,$initrd"
 r=0
 passed net "d1 net-a" || r=1
 passed net "d2 net-b" || r=1
@@ -92,7 +93,7 @@ recv=$(grep -a "^\[d2 net-b\] RVTEST net-md5 recv" "$dir/net.log" | awk '{print 
 result net-tcp $r
 
 # ---- virtio-console: the boot test with hvc0 on virtio_console ----
-boot vcons 320 "$vmlinux name=linux mem=128M console=virtio -- console=hvc0 earlyprintk=ringvisor rvtest"
+boot vcons 320 "$vmlinux name=linux mem=128M initrd=next console=virtio -- console=hvc0 earlyprintk=ringvisor rvtest,$initrd"
 r=0
 grep -a "^(rv) d1 linux: console:" "$dir/vcons.log" | sed 's/^/  /'
 grep -a "^\[d1 linux\] RVTEST end" "$dir/vcons.log" | sed 's/^/  /'

@@ -28,10 +28,13 @@ for f in "$monitor" "$vmlinux"; do
     [ -r "$f" ] || { echo "linux-test: $f missing (make linux)" >&2; exit 2; }
 done
 log=$(dirname "$vmlinux")/linux-test-$guests.log
+# The userland is a Multiboot module of its own, handed over as the initrd.
+initrd=$(dirname "$vmlinux")/initramfs/initramfs.cpio.gz
+[ -f "$initrd" ] || { echo "linux-test: no $initrd (make linux)" >&2; exit 2; }
 modules=""
 for i in $(seq 1 "$guests"); do
     name=linux; [ "$guests" -gt 1 ] && name=linux-$i
-    modules="$modules${modules:+,}$vmlinux name=$name mem=128M -- console=hvc0 rvtest"
+    modules="$modules${modules:+,}$vmlinux name=$name mem=128M initrd=next -- console=hvc0 rvtest,$initrd"
 done
 mem=$((256 + 160 * guests))
 start=$(date +%s.%N)
