@@ -80,6 +80,7 @@ class Test:
         self.alone = False        # boots by itself
         self.boot = None          # boot=NAME: shares a boot only with the other NAME tests
         self.icount = False       # boots on TCG with -icount shift=0,sleep=off (time = instructions)
+        self.restarts = None      # restarts=N: the monitor must restart it exactly N times
         self.nic = False          # boots with an e1000 on QEMU's restricted user network
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
@@ -188,6 +189,10 @@ def parse_manifest(text, where="tests.list"):
                 if kind == "exit" and not re.fullmatch(r"(poweroff|reboot|crash):\d+", sub):
                     raise ManifestError("%s: expect=exit: takes poweroff|reboot|crash:CODE" % here)
                 t.expect = (kind, sub)
+            elif key == "restarts":
+                if not val.isdigit():
+                    raise ManifestError("%s: bad restarts= '%s'" % (here, val))
+                t.restarts = int(val)
             elif key == "boot":
                 if not re.fullmatch(r"[A-Za-z0-9._-]+", val):
                     raise ManifestError("%s: bad boot= '%s'" % (here, val))
@@ -278,6 +283,7 @@ RE_KILLED = re.compile(r"\(rv\) d(\d+) (\S+): killed: (.*?)(?: \((eip .*)\))?$")
 RE_REFUSED = re.compile(r"\(rv\) module (\d+) \((.*?)\): refused: (.*)$")
 RE_PANIC = re.compile(r"\(rv\) PANIC: (.*)$")
 RE_STOPPED = re.compile(r"\(rv\) all domains stopped")
+RE_RESTART = re.compile(r"\(rv\) d(\d+) (\S+): restarting\b")
 RE_CONSOLE = re.compile(r"\[d(\d+) ([^\]\s]+)\] ?(.*)$")
 RE_RESULT = re.compile(r"RESULT: (\w+) ?(.*)$")
 PANIC_DUMP_LINES = 24
@@ -302,6 +308,7 @@ class LogInfo:
         self.console = {}      # name -> [lines]
         self.panic = None      # [first line, dump lines...]
         self.all_stopped = False
+        self.restarts = {}     # name -> times the monitor restarted it
 
 
 def parse_log(text):
@@ -345,6 +352,10 @@ def parse_log(text):
             info.panic = [line]
             panic_left = PANIC_DUMP_LINES
             continue
+        m = RE_RESTART.match(line)
+        if m:
+            info.restarts[m.group(2)] = info.restarts.get(m.group(2), 0) + 1
+            continue
         if RE_STOPPED.match(line):
             info.all_stopped = True
     return info
@@ -378,6 +389,13 @@ class Boot:
 
 
 def judge_one(t, index, info, boot, platform):
+    verdict, reason = judge_end(t, index, info, boot, platform)
+    if t.restarts is not None and verdict == PASS and info.restarts.get(t.name, 0) != t.restarts:
+        return FAIL, "restarted %d time(s), expected %d" % (info.restarts.get(t.name, 0), t.restarts)
+    return verdict, reason
+
+
+def judge_end(t, index, info, boot, platform):
     msg = info.results.get(t.name, (None, ""))[1]
     expect_kind, expect_sub = t.expect or (None, None)
     refused = info.refused.get(index + MODULE_INDEX_BASE)

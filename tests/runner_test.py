@@ -146,6 +146,20 @@ class DeviceManifestTest(unittest.TestCase):
         self.assertEqual(v["b"][0], "PASS")
 
 
+class RestartTest(unittest.TestCase):
+    LOG = "\n".join(["(rv) d1 r: started", "(rv) d1 r: exit crash code 9",
+                     "(rv) d1 r: restarting from module 0 once its memory is scrubbed",
+                     "(rv) d1 r: started", "(rv) d1 r: exit crash code 9"])
+
+    def test_restarts_counted(self):
+        self.assertEqual(verdicts("r expect=exit:crash:9 restarts=1", self.LOG)["r"][0], "PASS")
+
+    def test_wrong_count_fails(self):
+        v = verdicts("r expect=exit:crash:9 restarts=5", self.LOG)["r"]
+        self.assertEqual(v[0], "FAIL")
+        self.assertIn("restarted 1 time(s), expected 5", v[1])
+
+
 class ParseTest(unittest.TestCase):
     def test_log(self):
         info = run.parse_log(LOG)
