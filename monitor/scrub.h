@@ -2,7 +2,7 @@
 #ifndef MON_SCRUB_H
 #define MON_SCRUB_H
 #include <stdint.h>
-#define SCRUB_CHUNK 256 /* frames (1 MiB) between two scheduling decisions */
+#define SCRUB_CHUNK 64 /* frames (256 KiB, ~2-3 ms on TCG) between two scheduling decisions */
 void scrub_add(uint32_t mfn, uint32_t n, int restart_module);
 int scrub_pending(void);
 void scrub_some(uint32_t max_frames);
