@@ -94,6 +94,20 @@ if [ "${LINUX_SKIP_SERIES:-0}" != 1 ]; then
     fi
 fi
 
+# ---- 2b. the guest ABI headers ---------------------------------------------
+# pv-abi/ is the one source of the ABI: copy it into the tree on every build
+# (include/ringvisor/interface/), adapted to kernel includes, rewriting only
+# what changed so the kernel's make rebuilds only what depends on it.
+abi_dir=$SRC/include/ringvisor/interface
+mkdir -p "$abi_dir"
+for h in "$top"/pv-abi/*.h; do
+    name=$(basename "$h")
+    [ "$name" = ringvisor.h ] && continue
+    sed -e 's|#include <stdint.h>|#include <linux/types.h>|' \
+        -e 's|#include "\([a-z_]*\.h\)"|#include <ringvisor/interface/\1>|' "$h" >"$abi_dir/$name.tmp"
+    if cmp -s "$abi_dir/$name.tmp" "$abi_dir/$name"; then rm -f "$abi_dir/$name.tmp"; else mv "$abi_dir/$name.tmp" "$abi_dir/$name"; fi
+done
+
 # ---- 3. configuration ------------------------------------------------------
 mkdir -p "$OBJ"
 "$top/linux/mkinitramfs.sh" "$B/initramfs"
