@@ -284,12 +284,22 @@ void timer_interrupt(void)
     check_preempt(now);
 }
 
+/* While scrubbing: fire due timers, and stop as soon as a domain can run. */
+static int scrub_should_stop(void)
+{
+    fire_due(now_ns());
+    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+        if (eligible(&domains[i]))
+            return 1;
+    return 0;
+}
+
 __attribute__((noreturn)) void sched_start(void)
 {
     period_start = now_ns();
     for (;;) {
         reap();
-        scrub_some(SCRUB_CHUNK); /* a dead domain's memory, a chunk between picks */
+        scrub_some(SCRUB_CHUNK, scrub_should_stop); /* a dead domain's memory, between picks */
         new_period(now_ns());
         fire_due(now_ns()); /* due timers, even if their interrupt is still pending */
         struct domain *d = pick();

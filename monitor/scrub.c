@@ -34,14 +34,20 @@ int scrub_pending(void)
     return nr_queued != 0;
 }
 
-void scrub_some(uint32_t max_frames)
+void scrub_some(uint32_t max_frames, int (*stop)(void))
 {
     if (!nr_queued)
         return;
     struct scrub *s = &queue[0];
-    uint32_t n = s->left < max_frames ? s->left : max_frames;
-    for (uint32_t i = 0; i < n; i++)
+    uint32_t n = s->left < max_frames ? s->left : max_frames, i;
+    /* A frame at a time, and back to the scheduler as soon as a domain can
+     * run: a domain woken from a short block must not wait for a chunk. */
+    for (i = 0; i < n; i++) {
         zero_frame(s->mfn + i);
+        if (stop && stop())
+            break;
+    }
+    n = i < n ? i + 1 : n;
     mm_release(s->mfn, n);
     frames_free(s->mfn, n);
     s->mfn += n;

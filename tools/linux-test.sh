@@ -38,7 +38,9 @@ for i in $(seq 1 "$guests"); do
 done
 mem=$((256 + 160 * guests))
 start=$(date +%s.%N)
-timeout "$timeout_s" qemu-system-i386 -nographic -no-reboot -m "$mem" -kernel "$monitor" \
+# LINUX_QEMU_EXTRA: more QEMU options, e.g. "-icount shift=0,sleep=off".
+# shellcheck disable=SC2086
+timeout "$timeout_s" qemu-system-i386 -nographic -no-reboot -m "$mem" ${LINUX_QEMU_EXTRA:-} -kernel "$monitor" \
     -append autoexit -initrd "$modules" -device isa-debug-exit,iobase=0xf4,iosize=4 \
     </dev/null >"$log.raw" 2>&1
 rc=$?
