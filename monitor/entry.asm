@@ -57,6 +57,40 @@ stub_table:
 %endrep
 section .text
 
+; ---- the hypercall entry ----------------------------------------------------
+; int 0x82 from ring 1 (its gate has DPL 1: SDM Vol. 3A 6.12.1.1), the
+; monitor's most frequent entry.  It builds the same trap_frame as every
+; other entry but leaves FS and GS as the guest loaded them: the monitor
+; never addresses memory through them, and every segment-register load is
+; a descriptor fetch and check (SDM Vol. 3A 3.4.3), the dearest part of a
+; round trip after the privilege changes themselves.  DS and ES must be
+; the monitor's (C uses both, string instructions ES:EDI).  On the way out
+; FS and GS are reloaded only when hypercall_entry_c says they may be
+; stale: the monitor ran another domain meanwhile (whose exit loaded its
+; own), changed a GDT entry (whose cached copy the CPU keeps until a
+; reload, SDM Vol. 3A 3.4.3) or the frame now holds other selectors.
+global hypercall_entry
+extern hypercall_entry_c
+hypercall_entry:
+    push dword 0                ; dummy error code
+    push dword 0x82             ; RV_HYPERCALL_VECTOR
+    pushad
+    push ds
+    push es
+    push fs
+    push gs
+    mov ax, MON_DS
+    mov ds, ax
+    mov es, ax
+    cld
+    push esp                    ; struct trap_frame *
+    call hypercall_entry_c
+    add esp, 4
+    test eax, eax
+    jnz trap_return             ; reload all four
+    add esp, 8                  ; FS and GS are still the guest's
+    jmp trap_return.es
+
 ; ---- common entry ----------------------------------------------------------
 trap_common:
     pushad
@@ -122,7 +156,9 @@ trap_return:
 ; Saves the callee-saved registers on this stack, stores the stack pointer
 ; in *save, and resumes the stack 'load' (xv6's swtch).
 global swtch
+extern fsgs_stale
 swtch:
+    mov dword [fsgs_stale], 1   ; another domain's exit will load its FS/GS
     mov eax, [esp + 4]
     mov edx, [esp + 8]
     push ebp

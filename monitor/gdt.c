@@ -97,6 +97,18 @@ void gdt_load_idle(void)
     cpu_tss.ss1 = cpu_tss.esp1 = 0;
 }
 
+/*
+ * Every write of a guest entry goes through here.  A segment register keeps
+ * the descriptor it loaded in its hidden part until it is loaded again (SDM
+ * Vol. 3A 3.4.3), so the way back to the guest must reload them: the fast
+ * hypercall exit, which keeps FS and GS, is told so.
+ */
+void gdt_set_entry(struct domain *d, uint32_t idx, uint64_t e)
+{
+    d->gdt[idx] = e;
+    fsgs_stale = 1;
+}
+
 int gdt_ring1_selector_ok(struct domain *d, uint32_t sel, int want_code)
 {
     if ((sel & 3) != 1 || sel > 0xffff)

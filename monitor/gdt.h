@@ -23,6 +23,7 @@ void gdt_domain_init(struct domain *d);    /* fill a new domain's GDT */
 void gdt_load(struct domain *d);            /* on switching to d: LGDT, TSS stacks */
 void gdt_load_idle(void);
 /* Is sel a ring-1 code (want_code) or writable ring-1 data selector of d? */
+void gdt_set_entry(struct domain *d, uint32_t idx, uint64_t e);
 int gdt_ring1_selector_ok(struct domain *d, uint32_t sel, int want_code);
 
 #endif

@@ -10,6 +10,7 @@
 #include "abi.h"
 #include "desc.h"
 #include "domain.h"
+#include "gdt.h"
 #include "hypercall_table.h"
 #include "rvlib.h"
 #include "uaccess.h"
@@ -40,7 +41,7 @@ int32_t hc_update_descriptor(struct domain *d, const uint32_t a[5])
     uint64_t e = join(a[1], a[2]);
     if (in_use(d, idx) && e != d->gdt[idx])
         return -RV_EBUSY;
-    d->gdt[idx] = e;
+    gdt_set_entry(d, idx, e);
     return 0;
 }
 
@@ -66,6 +67,6 @@ int32_t hc_set_gdt(struct domain *d, const uint32_t a[5])
             return -RV_EBUSY;
     }
     for (uint32_t i = 1; i < RV_GDT_GUEST_ENTRIES; i++)
-        d->gdt[i] = i < count ? join(tab[i].low, tab[i].high) : 0;
+        gdt_set_entry(d, i, i < count ? join(tab[i].low, tab[i].high) : 0);
     return 0;
 }

@@ -40,8 +40,8 @@ static uint64_t monitor_gate(unsigned v)
 {
     unsigned dpl = 0;
     if (v == RV_HYPERCALL_VECTOR)
-        dpl = 1;
-    else if (v == VEC_BP || v == VEC_OF)
+        return gate(MON_CS, (uint32_t)hypercall_entry, GATE_INTR, 1);
+    if (v == VEC_BP || v == VEC_OF)
         dpl = 3;
     return gate(MON_CS, stub_table[v], GATE_INTR, dpl);
 }

@@ -37,6 +37,9 @@ const char *vector_name(unsigned vector);
 extern const uint32_t stub_table[256];
 struct context;
 void swtch(struct context **save, struct context *load);
+extern uint32_t fsgs_stale; /* FS/GS must be reloaded on the hypercall exit */
+void hypercall_entry(void);
+int hypercall_entry_c(struct trap_frame *f);
 int guest_copy_raw(void *dst, const void *src, uint32_t n);
 void reload_segments(void);
 

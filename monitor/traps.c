@@ -219,14 +219,30 @@ void trap_dispatch(struct trap_frame *f)
         ; /* no EOI for the APIC's spurious vector (SDM Vol. 3A 10.9) */
     else if (!guest)
         monitor_fault(f);
-    else if (f->vector == RV_HYPERCALL_VECTOR)
-        hypercall_dispatch(current, f);
     else
         guest_exception(current, f);
     if (guest) {
         sched_check_resched();
         evtchn_deliver(current, f);
     }
+}
+
+/*
+ * int 0x82 enters here (entry.asm hypercall_entry), with the guest's FS and
+ * GS still loaded.  The same work as trap_dispatch for a hypercall; the
+ * answer says whether the exit must reload FS and GS from the frame.
+ */
+uint32_t fsgs_stale;
+
+int hypercall_entry_c(struct trap_frame *f)
+{
+    uint32_t fs = f->fs, gs = f->gs;
+    fsgs_stale = 0;
+    current->frame = f;
+    hypercall_dispatch(current, f);
+    sched_check_resched();
+    evtchn_deliver(current, f);
+    return fsgs_stale || fs != f->fs || gs != f->gs;
 }
 
 /*
