@@ -35,8 +35,11 @@ static void print_counts(struct domain *d)
     dlog(d, "emulated");
     for (int i = 0; i < EMUL_COUNT; i++)
         kprintf(" %s=%u", emul_names[i], d->emulated[i]);
-    kprintf("; hypercalls %u, exceptions bounced %u, events %u raised %u delivered\n",
+    kprintf("; hypercalls %u, exceptions bounced %u, events %u raised %u delivered",
             d->stats.hypercalls, d->stats.traps_bounced, d->events_raised, d->events_delivered);
+    if (d->returns_finished)
+        kprintf(" (%u after finishing a return)", d->returns_finished);
+    kprintf("\n");
 }
 
 /* Per-hypercall and per-vector counts: where a guest spends its traps. */
@@ -52,6 +55,8 @@ static void print_profile(struct domain *d)
     for (int v = 0; v < 32; v++)
         if (d->trap_count[v])
             kprintf(" vec%d=%u", v, d->trap_count[v]);
+    if (d->segfix.count)
+        kprintf(" segfix=%u", d->segfix.count);
     kprintf("\n");
 }
 

@@ -12,6 +12,7 @@
 #include "trap.h"
 #include "layout.h"
 #include "evtchn.h"
+#include "segfix.h"
 
 #define MAX_DOMAINS 32
 #define CONSOLE_LINE_MAX 160
@@ -54,6 +55,8 @@ struct domain {
     struct vtrap traps[256];
     uint32_t direct[8];          /* vectors with a real IDT gate while it runs (idt.c) */
     uint32_t kernel_ss, kernel_esp;  /* stack_switch: ring-1 stack for ring-3 entries */
+    uint32_t segfix_down[RV_GDT_GUEST_ENTRIES / 32]; /* guest entries now in their expand-down view (segfix.c) */
+    struct segfix_state segfix;
     int fpu_ts;                  /* the guest's CR0.TS */
     uint8_t fpu_state[512] __attribute__((aligned(16))); /* FXSAVE image */
 
@@ -61,6 +64,8 @@ struct domain {
     struct evtchn evtchn[RV_NR_EVTCHN];
     uint32_t virq_port[RV_NR_VIRQS];
     uint32_t callback_cs, callback_eip;  /* set_callbacks */
+    struct rv_return_window ret_win;     /* vcpu_op SET_RETURN_WINDOW */
+    uint32_t returns_finished;           /* events delivered after finishing a return */
     uint64_t timer_deadline;     /* set_timer_op, ns; 0 = none */
     uint32_t events_raised, events_delivered;
 

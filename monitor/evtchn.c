@@ -57,11 +57,32 @@ void evtchn_send_virq(struct domain *d, unsigned virq)
         evtchn_set_pending(d, port);
 }
 
+/*
+ * The guest is inside its return window (vcpu_op SET_RETURN_WINDOW) with
+ * the virtual IF already on: finish the return it is making, as the iret
+ * hypercall would, so the event interrupts the code returned to.  Otherwise
+ * the event would interrupt the last instructions of the guest kernel's exit
+ * path, after the kernel last looked for work (a reschedule, a signal) to
+ * do before returning.  A frame the iret hypercall would refuse is left for
+ * the guest's own IRET to fault on.
+ */
+static void finish_return(struct domain *d, struct trap_frame *f)
+{
+    const struct rv_return_window *w = &d->ret_win;
+    if ((f->cs & 3) != 1 || f->eip < w->start || f->eip >= w->end)
+        return;
+    if (iret_pop(d, f, f->eip < w->native))
+        d->returns_finished++;
+}
+
 void evtchn_deliver(struct domain *d, struct trap_frame *f)
 {
     struct rv_vcpu_info *vi = vcpu_info(d);
     if (!vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !d->callback_eip)
         return;
+    finish_return(d, f);
+    if (vi->evtchn_upcall_mask)
+        return; /* the frame returned to had the virtual IF off */
     /* Exactly an exception frame without error code, events masked on entry. */
     push_guest_frame(d, f, 0, 0, d->callback_cs, d->callback_eip, 1, "the event callback");
     d->events_delivered++;

@@ -76,33 +76,47 @@ int32_t hc_fpu_taskswitch(struct domain *d, const uint32_t a[5])
  * refuses kills the domain there (exit_path_bad_frame).  What the CPU would
  * not check for us: no return to ring 0, no IOPL, no virtual-8086 mode.
  */
-int32_t hc_iret(struct domain *d, const uint32_t a[5])
+/*
+ * Does what IRET does with the frame at the guest's SS:ESP (SDM Vol. 2A
+ * IRET): EIP, CS, EFLAGS and, to ring 3, ESP and SS; with_eax, the iret
+ * hypercall's EAX word comes first.  EFLAGS.IF becomes the virtual IF (the
+ * real one stays set).  The selectors are the CPU's to check when the
+ * monitor returns; here only their RPL: ring 1 or 3, and SS's that of CS.
+ * Returns the frame's linear address, or 0 with f untouched if unusable.
+ */
+uint32_t iret_pop(struct domain *d, struct trap_frame *f, int with_eax)
 {
-    (void)a;
-    struct trap_frame *f = d->frame;
-    uint32_t w[6], lin;
+    uint32_t w[6], *r = with_eax ? w : w + 1, n = with_eax ? 16 : 12, lin;
     int ok;
     lin = seg_base(d, f->ss, &ok) + f->esp;
-    if (!ok || copy_from_guest(w, lin, 4 * 4))
-        goto bad;
+    if (!ok || !lin || copy_from_guest(r, lin, n))
+        return 0;
     uint32_t cs = w[2] & 0xffff, rpl = cs & 3;
     if (rpl != 1 && rpl != 3)
-        goto bad;
+        return 0;
+    if (rpl == 3 && (copy_from_guest(&w[4], lin + n, 8) || (w[5] & 3) != 3))
+        return 0;
     if (rpl == 3) {
-        if (copy_from_guest(&w[4], lin + 16, 8) || (w[5] & 3) != 3)
-            goto bad;
         f->esp = w[4];
         f->ss = w[5] & 0xffff;
     } else {
-        f->esp += 16;
+        f->esp += n;
     }
-    f->eax = w[0];
+    if (with_eax)
+        f->eax = w[0];
     f->eip = w[1];
     f->cs = cs;
     f->eflags = (w[3] & EFL_GUEST_MASK) | EFL_IF | EFL_RSVD1;
     vcpu_info(d)->evtchn_upcall_mask = !(w[3] & EFL_IF);
-    return 0;
-bad:
-    domain_kill(d, "bad iret frame at 0x%x (eip 0x%x err 0x0)", lin, f->eip);
+    return lin;
+}
+
+int32_t hc_iret(struct domain *d, const uint32_t a[5])
+{
+    (void)a;
+    struct trap_frame *f = d->frame;
+    if (iret_pop(d, f, 1))
+        return 0;
+    domain_kill(d, "bad iret frame at ss:esp 0x%x:0x%x (eip 0x%x err 0x0)", f->ss & 0xffff, f->esp, f->eip);
     sched_leave_dead();
 }

@@ -71,11 +71,24 @@ int32_t hc_console_io(struct domain *d, const uint32_t a[5])
     }
 }
 
+static int32_t set_return_window(struct domain *d, uint32_t arg)
+{
+    struct rv_return_window w;
+    if (copy_from_guest(&w, arg, sizeof(w)))
+        return -RV_EFAULT;
+    if (w.start > w.native || w.native > w.end || w.end > RV_HOLE_START)
+        return -RV_EINVAL;
+    d->ret_win = w;
+    return 0;
+}
+
 int32_t hc_vcpu_op(struct domain *d, const uint32_t a[5])
 {
     switch (a[0]) {
     case RV_VCPUOP_GET_STATS:
         return copy_to_guest(a[1], &d->stats, sizeof(d->stats));
+    case RV_VCPUOP_SET_RETURN_WINDOW:
+        return set_return_window(d, a[1]);
     default:
         return -RV_ENOSYS;
     }

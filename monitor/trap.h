@@ -30,6 +30,8 @@ void trap_dispatch(struct trap_frame *f);
 void exit_path_bad_frame(struct trap_frame *f);
 void trap_return(void);
 void dump_frame(const struct trap_frame *f);
+struct domain;
+uint32_t iret_pop(struct domain *d, struct trap_frame *f, int with_eax); /* hc_cpu.c */
 int vector_has_error_code(unsigned vector);
 const char *vector_name(unsigned vector);
 

@@ -11,16 +11,17 @@
 #define RV_ABI_H
 
 #define RV_ABI_MAJOR 1
-#define RV_ABI_MINOR 3
+#define RV_ABI_MINOR 4
 #define RV_ABI_VERSION ((RV_ABI_MAJOR << 16) | RV_ABI_MINOR)
 #define RV_ABI_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define RV_ABI_VERSION_MINOR(v) ((unsigned)(v) & 0xffffu)
 
 /*
  * The monitor hole.  The top 64 MiB of every address space belong to the
- * monitor.  Every segment a guest can load ends below RV_HOLE_START (its
- * limit is at most RV_HOLE_START - 1), so ring 1 cannot reach the hole even
- * though paging treats ring 1 as a supervisor (SDM Vol. 3A 5.3, 4.6).
+ * monitor.  No segment a guest can load reaches RV_HOLE_START (expand-up:
+ * base + limit at most RV_HOLE_START - 1; expand-down: every valid offset
+ * wraps below it), so ring 1 cannot reach the hole even though paging
+ * treats ring 1 as a supervisor (SDM Vol. 3A 5.3, 4.6).
  */
 #define RV_HOLE_START 0xFC000000u
 #define RV_GUEST_VA_LIMIT (RV_HOLE_START - 1u) /* highest byte a guest may use */

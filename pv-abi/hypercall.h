@@ -118,6 +118,7 @@ struct rv_multicall_entry {
 
 /* vcpu_op(cmd, arg) */
 #define RV_VCPUOP_GET_STATS 0 /* arg = struct rv_vcpu_stats *: counters of this domain */
+#define RV_VCPUOP_SET_RETURN_WINDOW 1 /* arg = struct rv_return_window * (ABI 1.4) */
 struct rv_vcpu_stats {
     uint32_t hypercalls;        /* hypercalls made */
     uint32_t traps_bounced;     /* exceptions delivered to the guest */
@@ -125,4 +126,19 @@ struct rv_vcpu_stats {
     uint32_t schedules;         /* times this vCPU was switched in */
 };
 
+/*
+ * The return window (ABI 1.4): ring-1 code that turns the virtual IF on and
+ * then returns with a native IRET, which cannot be atomic with the unmask.
+ * While the guest's ring-1 EIP is in [start, native) its stack holds the
+ * iret hypercall's frame (EAX first); in [native, end) an IRET frame (EIP
+ * first).  An event the monitor delivers there is delivered as if that
+ * return had completed: the monitor pops the frame first, exactly as the
+ * iret hypercall does, so the callback sees the code being returned to
+ * (ring 3, typically) and not the window.  All zero removes the window.
+ */
+struct rv_return_window {
+    uint32_t start;             /* first address of the window */
+    uint32_t native;            /* first address with an IRET frame at ESP */
+    uint32_t end;               /* one past the last address */
+};
 #endif

@@ -115,7 +115,7 @@ static void check_efault(void)
 
 void test_main(void)
 {
-    static const uint32_t bad_cmds[] = { 1, 2, 0x100, 0x80000000u, 0xffffffffu };
+    static const uint32_t bad_cmds[] = { 2, 3, 0x100, 0x80000000u, 0xffffffffu }; /* 1: evt-retwin */
     struct rv_vcpu_stats s;
     char what[48];
 

@@ -4,6 +4,7 @@
 # pointers, and groups of domains that meet over event channels.
 EVT := tests/conformance/events
 $(eval $(call rv_test,evt-deliver,$(EVT)/evt-deliver.c $(EVT)/evtkit.c))
+$(eval $(call rv_test,evt-retwin,$(EVT)/evt-retwin.c $(EVT)/evtkit.c))
 $(eval $(call rv_test,evt-ops,$(EVT)/evt-ops.c $(EVT)/evtkit.c))
 $(eval $(call rv_test,evt-timer,$(EVT)/evt-timer.c $(EVT)/evtkit.c))
 $(eval $(call rv_test,evt-poll,$(EVT)/evt-poll.c $(EVT)/evtkit.c))
