@@ -9,6 +9,14 @@
 #   make run-linux2    two Linux guests and the `hello` guest (Ctrl-A n: next console)
 #   make check-linux   the automated boot test (tools/linux-test.sh), one guest
 #   make check-linux2  the same with two Linux guests at once
+#   make check-linux-strict  the same, one guest, on Bochs (segment limits
+#                      enforced; make check runs it through tests/linux-suite.sh)
+#   make linux-native  the same patched source for bare i386, the benchmarks'
+#                      reference (tools/linux-build.sh --native: config
+#                      guest-patches/ringvisor.config + native.config, obj dir
+#                      build/linux/obj-native): build/linux/native/bzImage
+#   make run-linux-native  that kernel under QEMU with the same initramfs,
+#                      its shell on this terminal (console=ttyS0)
 #
 # The kernel's own make decides what to rebuild; tools/linux-build.sh touches
 # the source tree only when guest-patches/ changed.  LINUX_MEM is each guest's
@@ -24,7 +32,7 @@ LINUX_CMDLINE  ?= console=hvc0 earlyprintk=ringvisor
 LINUX_QEMU     := qemu-system-i386 -nographic -no-reboot -kernel $(BUILD)/monitor.elf \
                   -device isa-debug-exit,iobase=0xf4,iosize=4
 
-.PHONY: linux run-linux run-linux2 check-linux check-linux2
+.PHONY: linux run-linux run-linux2 check-linux check-linux2 linux-native run-linux-native check-linux-strict
 
 linux:
 	@bash tools/setup.sh linux
@@ -41,3 +49,7 @@ check-linux: linux $(BUILD)/monitor.elf
 
 check-linux2: linux $(BUILD)/monitor.elf
 	@bash tools/linux-test.sh --guests 2 $(BUILD)/monitor.elf $(LINUX_IMAGE)
+
+check-linux-strict: linux $(BUILD)/monitor.elf
+	@bash tools/setup.sh bochs
+	@bash tools/linux-test.sh --bochs $(BUILD)/monitor.elf $(LINUX_IMAGE)

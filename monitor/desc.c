@@ -6,7 +6,8 @@
  * supervisor pages, so only segment limits keep a guest out of the monitor
  * hole at RV_HOLE_START.  Every descriptor a guest writes passes through
  * desc_check.  It admits plain code and data segments of DPL 1-3 that end
- * below the hole, and nothing a CPU could use to reach ring 0: no DPL 0
+ * below the hole (expand-down data too, when every offset it allows lands
+ * below the hole), and nothing a CPU could use to reach ring 0: no DPL 0
  * segment, no conforming code (it runs at the caller's CPL, SDM Vol. 3A
  * 5.8.1.2), no gate, TSS or LDT (system descriptors, SDM Vol. 3A 3.5).
  *
@@ -65,6 +66,40 @@ int desc_is_present(uint32_t high)
     return (high & D_P) != 0;
 }
 
+int desc_is_expand_down(uint32_t high)
+{
+    return !desc_is_code(high) && (desc_type(high) & T_EXPAND_DOWN);
+}
+
+/*
+ * Where an expand-down data segment reaches, or NULL if nowhere in the
+ * hole (SDM Vol. 3A 3.4.5.1, 5.3).  Its valid offsets are limit+1 ..
+ * upper, where upper is 0xFFFFFFFF with B = 1 and 0xFFFF with B = 0, and
+ * the limit is the scaled one (G = 1: limit * 4 KiB + 0xFFF).  Offsets
+ * reach base + offset modulo 4 GiB: the range [base + limit + 1, base +
+ * upper] (at most 2^33 - 2 in 64 bits) is safe if it lies wholly in one
+ * lap of the 4 GiB circle and ends below the hole there.  A range that
+ * starts before 4 GiB and ends after it has gone through the hole.  The
+ * usual shape: base B, B = 1, limit+1 >= 4 GiB - B, so every offset wraps
+ * and the segment covers linear [B + limit + 1 - 4 GiB, B - 1].  The base
+ * itself must lie below the hole too, like every other segment's.
+ */
+static const char *expand_down_problem(uint32_t low, uint32_t high)
+{
+    uint32_t base = desc_base(low, high);
+    uint64_t first = (uint64_t)desc_limit_bytes(low, high) + 1;
+    uint64_t upper = (high & D_DB) ? 0xffffffffu : 0xffffu;
+
+    if (base >= RV_HOLE_START)
+        return "segment reaches the monitor hole";
+    if (first > upper)
+        return NULL;                    /* no valid offset at all: every access faults */
+    uint64_t start = base + first, end = base + upper;
+    if ((start >> 32) != (end >> 32) || (uint32_t)end >= RV_HOLE_START)
+        return "segment reaches the monitor hole";
+    return NULL;
+}
+
 /* Why a present code/data descriptor may not be installed, or NULL. */
 static const char *segment_problem(uint32_t low, uint32_t high)
 {
@@ -74,14 +109,10 @@ static const char *segment_problem(uint32_t low, uint32_t high)
         return "DPL 0";
     if (desc_is_code(high) && (desc_type(high) & T_CONFORMING))
         return "conforming code segment";
-    /*
-     * Expand-down data covers limit+1 .. 4 GiB-1 (or 64 KiB-1 with B = 0),
-     * the top of the address space: refuse it rather than reason about it.
-     */
-    if (!desc_is_code(high) && (desc_type(high) & T_EXPAND_DOWN))
-        return "expand-down data segment";
     if (high & D_L)
         return "L bit set";
+    if (desc_is_expand_down(high))
+        return expand_down_problem(low, high);
     if (last > 0xffffffffu)
         return "segment wraps around 4 GiB";
     if (last >= RV_HOLE_START)
@@ -106,6 +137,50 @@ int desc_check(uint32_t low, uint32_t high, const char **why)
     if (why)
         *why = problem;
     return -RV_EINVAL;
+}
+
+/* ---- 4 GiB data segments cut at the hole (monitor/segfix.c) ---------------- */
+
+static void set_limit20(uint32_t *low, uint32_t *high, uint32_t limit20)
+{
+    *low = (*low & 0xffff0000u) | (limit20 & 0xffff);
+    *high = (*high & ~0x000f0000u) | (limit20 & 0x000f0000u);
+}
+
+int desc_is_cut_4g(uint32_t low, uint32_t high)
+{
+    const uint32_t want = D_S | D_P | D_DB | D_G;
+    uint64_t last = (uint64_t)desc_base(low, high) + desc_limit_bytes(low, high);
+
+    if ((high & want) != want || desc_is_code(high) || desc_is_expand_down(high))
+        return 0;
+    return last >= RV_HOLE_START - RV_PAGE_SIZE && last < RV_HOLE_START;
+}
+
+/*
+ * Expand-down with B = 1 and G = 1, valid offsets (limit+1) * 4 KiB ..
+ * 0xFFFFFFFF: the smallest limit whose first offset is at least 4 GiB -
+ * base, so that base + offset wraps to linear [base % 4 KiB, base - 1].
+ * With base < 4 KiB that range is empty: nothing to flip to.
+ */
+int desc_cut_4g_down(uint32_t *low, uint32_t *high)
+{
+    uint32_t base_page = desc_base(*low, *high) >> RV_PAGE_SHIFT;
+
+    if (base_page == 0)
+        return 0;
+    set_limit20(low, high, 0x100000u - base_page - 1);
+    *high |= T_EXPAND_DOWN << D_TYPE_SHIFT;
+    return 1;
+}
+
+/* Back to expand-up, G = 1: the one limit whose last byte is in the last page below the hole. */
+void desc_cut_4g_up(uint32_t *low, uint32_t *high)
+{
+    uint32_t base = desc_base(*low, *high);
+
+    set_limit20(low, high, (RV_HOLE_START - RV_PAGE_SIZE - base) >> RV_PAGE_SHIFT);
+    *high &= ~(T_EXPAND_DOWN << D_TYPE_SHIFT);
 }
 
 void desc_make(uint32_t base, uint32_t last, unsigned type, unsigned dpl, int system,

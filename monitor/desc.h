@@ -12,9 +12,11 @@
  * part of the GDT.  Returns 0 when it may be installed, else -RV_EINVAL
  * with *why set to a short reason.  Accepted: the all-zero descriptor; a
  * not-present descriptor of code/data type (S = 1); a present code or data
- * segment with DPL 1..3, not conforming, not expand-down, L = 0, whose last
- * byte (base + limit, granularity applied) does not wrap and is below
- * RV_HOLE_START.  Refused: system descriptors (TSS, LDT, call/task/interrupt
+ * segment with DPL 1..3, not conforming, L = 0, whose last byte (base +
+ * limit, granularity applied) does not wrap and is below RV_HOLE_START; an
+ * expand-down data segment based below the hole whose valid offsets
+ * (limit+1 .. 0xFFFFFFFF, or 0xFFFF with B = 0) all land below it, modulo
+ * 4 GiB.  Refused: system descriptors (TSS, LDT, call/task/interrupt
  * gates), DPL 0, anything reaching the hole.
  */
 int desc_check(uint32_t low, uint32_t high, const char **why);
@@ -25,6 +27,20 @@ uint32_t desc_limit_bytes(uint32_t low, uint32_t high); /* last valid offset */
 unsigned desc_dpl(uint32_t high);
 int desc_is_code(uint32_t high);      /* present or not: S=1 and type bit 3 */
 int desc_is_present(uint32_t high);
+int desc_is_expand_down(uint32_t high); /* data with type bit 2 */
+
+/*
+ * A "cut 4 GiB segment" (monitor/segfix.c): present expand-up data, B = 1,
+ * G = 1, whose last byte lies in the last 4 KiB below the hole, which is
+ * what a flat 4 GiB limit becomes when a guest cuts it at the hole as
+ * ABI.md asks.  desc_cut_4g_down turns one into the expand-down segment
+ * with the same base that covers linear [base % 4 KiB, base) through the
+ * offsets that wrap (returns 0 and changes nothing if base < 4 KiB);
+ * desc_cut_4g_up turns that back into the cut expand-up segment.
+ */
+int desc_is_cut_4g(uint32_t low, uint32_t high);
+int desc_cut_4g_down(uint32_t *low, uint32_t *high);
+void desc_cut_4g_up(uint32_t *low, uint32_t *high);
 
 /*
  * Builds a present descriptor: base, last = limit in bytes - 1 (above 1 MiB

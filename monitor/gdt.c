@@ -23,6 +23,7 @@
 #include "paging.h"
 #include "trap.h"
 #include "rvlib.h"
+#include "segfix.h"
 #include "x86.h"
 
 struct tss cpu_tss __attribute__((aligned(128)));
@@ -107,6 +108,7 @@ void gdt_set_entry(struct domain *d, uint32_t idx, uint64_t e)
 {
     d->gdt[idx] = e;
     fsgs_stale = 1;
+    segfix_forget(d, idx); /* a view segfix.c flipped is gone: the entry is e */
 }
 
 int gdt_ring1_selector_ok(struct domain *d, uint32_t sel, int want_code)

@@ -5,7 +5,9 @@
  * (so no call, task or interrupt gates and no TSS/LDT), and no segment
  * that reaches the hole.  The caller's own CS and SS entries may not be
  * changed under it (-RV_EBUSY): the CPU's cached copies would no longer
- * match the table.
+ * match the table.  (The monitor itself rewrites an entry only to flip a
+ * cut 4 GiB segment between two views that pass desc_check: segfix.c; a
+ * guest write makes the entry the guest's again, gdt_set_entry.)
  */
 #include "abi.h"
 #include "desc.h"

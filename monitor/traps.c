@@ -20,6 +20,7 @@
 #include "gdt.h"
 #include "hypercall_table.h"
 #include "irq.h"
+#include "segfix.h"
 #include "uaccess.h"
 #include "x86.h"
 
@@ -161,6 +162,8 @@ static void guest_gp(struct domain *d, struct trap_frame *f)
             return;
         }
     }
+    if (f->error == 0 && segfix_gp(d, f))
+        return; /* a 4 GiB segment flipped to its other view: restart */
     if (f->error == 0 && (f->cs & 3) == 1 && emulate_privileged(d, f))
         return;
     bounce(d, f, VEC_GP, 1, f->error);

@@ -168,16 +168,124 @@ TEST(desc_conforming, "conforming code is refused")
     }
 }
 
-TEST(desc_expand_down, "expand-down data is refused")
+TEST(desc_expand_down, "expand-down data is refused when any valid offset lands in the hole")
 {
     const char *why;
     uint32_t lo, hi;
 
+    /* B = 1 and a small limit: offsets up to 0xFFFFFFFF reach 0xFFFFFFFF. */
     for (unsigned type = 0x4; type <= 0x7; type++) {
         raw(0, 0xfff, type, 1, 3, 1, 0, 1, 0, &lo, &hi);
         CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
-        CHECK_STR(why, "expand-down data segment");
+        CHECK_STR(why, "segment reaches the monitor hole");
     }
+    raw(0x10000, 0xff, 0x6, 1, 3, 1, 0, 1, 0, &lo, &hi);        /* wraps through the hole */
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    raw(0, 0xfbfff, 0x6, 1, 1, 1, 0, 1, 1, &lo, &hi);           /* offsets 0xFC000000 .. */
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    /* Base 0x10000000, offsets from 0xF0000000 - 0x1000: the first 4 KiB wrap too late. */
+    raw(0x10000000, 0xeffff - 1, 0x6, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    /* B = 0: offsets limit+1 .. 0xFFFF, 64 KiB above a base too close to the hole. */
+    raw(RV_HOLE_START - 0x8000, 0xfff, 0x6, 1, 3, 1, 0, 0, 0, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    raw(RV_HOLE_START - 0xffff, 0, 0x6, 1, 3, 1, 0, 0, 0, &lo, &hi);  /* last offset at the hole */
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    /* Based in the hole, even if every offset wraps below it. */
+    raw(RV_HOLE_START, 0xfbfff, 0x6, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    raw(0xfffff000, 0xfffff - 1, 0x6, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    /* Still refused for what else is wrong with it. */
+    raw(0x10000000, 0xeffff, 0x6, 1, 0, 1, 0, 1, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    CHECK_STR(why, "DPL 0");
+    raw(0x10000000, 0xeffff, 0x6, 1, 3, 1, 1, 0, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    CHECK_STR(why, "L bit set");
+}
+
+TEST(desc_expand_down_ok, "expand-down data whose valid offsets all land below the hole is accepted")
+{
+    const char *why;
+    uint32_t lo, hi;
+
+    /* Base 0x10000000, B = 1, G = 1, limit 0xEFFFF: offsets 0xF0000000 .. 0xFFFFFFFF
+     * wrap to linear 0 .. 0x0FFFFFFF. */
+    for (unsigned type = 0x4; type <= 0x7; type++) {
+        raw(0x10000000, 0xeffff, type, 1, 3, 1, 0, 1, 1, &lo, &hi);
+        CHECK_EQ(check(lo, hi, &why), 0);
+    }
+    /* The largest: base a page below the hole, offsets 0x04001000 .. wrapping to [0, base);
+     * one page less of limit and the first offsets land at 0xFFFFF000. */
+    raw(RV_HOLE_START - 0x1000, 0x04000, 0x6, 1, 1, 1, 0, 1, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), 0);
+    raw(RV_HOLE_START - 0x1000, 0x03fff, 0x6, 1, 1, 1, 0, 1, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    /* Byte granular with B = 1: offsets from at most 1 MiB up to 0xFFFFFFFF always cross the hole. */
+    raw(0xfbfff000, 0xfffff, 0x6, 1, 3, 1, 0, 1, 0, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), -RV_EINVAL);
+    /* B = 0: offsets limit+1 .. 0xFFFF above the base. */
+    raw(0x100000, 0xfff, 0x6, 1, 3, 1, 0, 0, 0, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), 0);
+    raw(RV_HOLE_START - 0x10000, 0, 0x2 | 0x4, 1, 3, 1, 0, 0, 0, &lo, &hi); /* last offset 0xFBFFFFFF */
+    CHECK_EQ(check(lo, hi, &why), 0);
+    /* No valid offset at all (limit at the upper bound): every access faults. */
+    raw(0, 0xfffff, 0x6, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK_EQ(check(lo, hi, &why), 0);
+    raw(0x5000, 0xffff, 0x6, 1, 3, 1, 0, 0, 0, &lo, &hi);    /* B = 0, limit 0xFFFF */
+    CHECK_EQ(check(lo, hi, &why), 0);
+    raw(0x5000, 0xfffff, 0x6, 1, 3, 1, 0, 0, 1, &lo, &hi);   /* B = 0, G = 1: limit far above 0xFFFF */
+    CHECK_EQ(check(lo, hi, &why), 0);
+}
+
+TEST(desc_cut_4g, "a 4 GiB segment cut at the hole flips to expand-down and back")
+{
+    static const uint32_t bases[] = { 0x1000, 0x0823df28, 0x12345678, 0x80000000u,
+                                      RV_HOLE_START - 0x2000, RV_HOLE_START - 0x1001 };
+    uint32_t lo, hi;
+
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        uint32_t b = bases[i], olo, ohi;
+        /* What a guest installs for base b and a flat limit, cut as Linux's port cuts it. */
+        raw(b, (RV_HOLE_START - b - 0x1000) >> 12, 0x3, 1, 3, 1, 0, 1, 1, &olo, &ohi);
+        CHECK_EQ(desc_check(olo, ohi, NULL), 0);
+        CHECK(desc_is_cut_4g(olo, ohi));
+        lo = olo;
+        hi = ohi;
+        CHECK_EQ(desc_cut_4g_down(&lo, &hi), 1);
+        CHECK_EQ(desc_check(lo, hi, NULL), 0);
+        CHECK(desc_is_expand_down(hi));
+        CHECK(!desc_is_cut_4g(lo, hi));
+        CHECK_EQ(desc_base(lo, hi), b);
+        /* Valid offsets start at the first page boundary at or above 4 GiB - b: linear b % 4 KiB. */
+        uint64_t first = (uint64_t)desc_limit_bytes(lo, hi) + 1;
+        CHECK_EQ(first, 0x100000000ull - (b & ~0xfffu));
+        CHECK_EQ((uint32_t)(b + first), b & 0xfff);
+        CHECK_EQ(hi & ~0x000f0400u, ohi & ~0x000f0400u);   /* only the limit and the type changed */
+        desc_cut_4g_up(&lo, &hi);
+        CHECK_EQ(lo, olo);
+        CHECK_EQ(hi, ohi);
+    }
+    /* Below 4 KiB there is nothing to flip to. */
+    raw(0x800, (RV_HOLE_START - 0x800 - 0x1000) >> 12, 0x3, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK(desc_is_cut_4g(lo, hi));
+    CHECK_EQ(desc_cut_4g_down(&lo, &hi), 0);
+    /* Not cut 4 GiB segments: ends a page short, byte granular, 16-bit, code, expand-down. */
+    raw(0x10000000, 0xebffe, 0x3, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK(!desc_is_cut_4g(lo, hi));
+    raw(0xfbf00000, 0xfffff, 0x3, 1, 3, 1, 0, 1, 0, &lo, &hi);
+    CHECK(!desc_is_cut_4g(lo, hi));
+    raw(0x10000000, 0xebfff, 0x3, 1, 3, 1, 0, 0, 1, &lo, &hi);
+    CHECK(!desc_is_cut_4g(lo, hi));
+    raw(0x10000000, 0xebfff, 0xb, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK(!desc_is_cut_4g(lo, hi));
+    raw(0x10000000, 0xebfff, 0x7, 1, 3, 1, 0, 1, 1, &lo, &hi);
+    CHECK(!desc_is_cut_4g(lo, hi));
+    raw(0x10000000, 0xebfff, 0x3, 1, 3, 0, 0, 1, 1, &lo, &hi);   /* not present */
+    CHECK(!desc_is_cut_4g(lo, hi));
+    raw(0x10000000, 0xebfff, 0x3, 1, 3, 1, 0, 1, 1, &lo, &hi);   /* the real thing */
+    CHECK(desc_is_cut_4g(lo, hi));
 }
 
 TEST(desc_lbit, "the L bit is refused on code and data")

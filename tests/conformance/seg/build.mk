@@ -29,6 +29,9 @@ $(eval $(call rv_test,seg-iso-ring3,$(SEG_SRC)/iso-ring3.c $(SEG_UTIL)))
 $(eval $(call rv_test,seg-iso-stack,$(SEG_SRC)/iso-stack.c $(SEG_UTIL)))
 $(eval $(call rv_test,seg-iso-edge,$(SEG_SRC)/iso-edge.c $(SEG_UTIL)))
 $(eval $(call rv_test,seg-iso-bystander,$(SEG_SRC)/iso-bystander.c $(SEG_UTIL)))
+$(eval $(call rv_test,seg-desc-down,$(SEG_SRC)/desc-down.c $(SEG_UTIL)))
+$(eval $(call rv_test,seg-iso-down,$(SEG_SRC)/iso-down.c $(SEG_UTIL)))
+$(eval $(call rv_test,seg-iso-segfix,$(SEG_SRC)/iso-segfix.c $(SEG_UTIL)))
 
 SEG_VARIANTS := trunc-hdr trunc-body not-elf class64 bigendian machine type-dyn \
     phentsize phoff filesz no-load many-segs seg-file seg-low seg-hole seg-inhole \

@@ -3,7 +3,8 @@
  * seg-desc-refuse: update_descriptor refuses with -EINVAL every
  * descriptor ABI.md "Segments" forbids: DPL 0 code and data, every system
  * descriptor (TSS, LDT, call, task, interrupt and trap gates, present or
- * not), conforming code, expand-down data, L = 1, and segments whose last
+ * not), conforming code, expand-down data that reaches the hole (the
+ * accepted kind: seg-desc-down), L = 1, and segments whose last
  * byte reaches the hole or wraps, or whose base lies in it; and index 0 or
  * above 255 (the monitor's own entries among them).  A refused write
  * leaves the entry as it was.
@@ -86,7 +87,7 @@ static void build_cases(void)
         add(seg_desc(0, RV_GUEST_VA_LIMIT, t, 1), "conforming code, DPL 1");
         add(seg_desc(BUF, 0xff, t, 3), "conforming code, DPL 3");
     }
-    /* Expand-down data (types 4-7): it covers limit+1 .. 4 GiB-1. */
+    /* Expand-down data (types 4-7) whose offsets limit+1 .. 4 GiB-1 run through the hole. */
     for (unsigned t = 4; t <= 7; t++) {
         add(seg_desc(0, 0xfff, t, 1), "expand-down data, DPL 1");
         add(seg_desc(BUF, 0xff, t, 3), "expand-down data, DPL 3");
