@@ -67,7 +67,7 @@ kill ln ls mkdir more mount mv ps rm seq setsid sleep sort sync tail test
 tr true false uname umount uptime vi wc cttyhack poweroff reboot halt
 printf expr awk sed find xargs id stat touch top watch which yes
 mke2fs mkfs.ext2 md5sum cmp od hexdump tee timeout ifconfig ip ping nc
-netstat sysctl mkfifo"
+netstat sysctl mkfifo tar wget"
 
 list=$out/initramfs.list.tmp
 {

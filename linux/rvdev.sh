@@ -13,6 +13,14 @@
 #   crash-check mount /dev/vda (not cleanly unmounted) and check them
 #   net-a/net-b two guests on net=switch: 10.0.0.1 pings 10.0.0.2 and sends
 #               64 MiB through busybox nc; both print the md5 of the stream
+#   bench-blk   make bench (suite io): for each virtio disk, MiB of rvmb=N
+#               (default 16) written and read back with O_DIRECT, 64 KiB at a
+#               time, raw device, no file system: `RVTEST figure blk-...`
+#               net-a/net-b take rvmb=N too (MiB sent, default 64)
+#   net-uplink  net=switch:uplink, QEMU's user network behind the e1000:
+#               10.0.2.15 fetches http://10.0.2.100/blob (QEMU's guestfwd to
+#               a server the runner started on the host's 127.0.0.1) with
+#               busybox wget and prints its md5 and size
 fails=0
 ok() { echo "RVTEST ok $1"; }
 fail() { echo "RVTEST FAIL $1"; fails=$((fails + 1)); }
@@ -20,11 +28,15 @@ check() { name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
 phase=$(sed -n 's/.*rvdev=\([a-z-]*\).*/\1/p' /proc/cmdline)
 now() { cut -d' ' -f1 /proc/uptime; }
 # MB/s of $1 bytes in the time since $2 (an uptime)
+mb=$(sed -n 's/.*rvmb=\([0-9]*\).*/\1/p' /proc/cmdline)
 rate() { awk -v b="$1" -v t0="$2" -v t1="$(now)" 'BEGIN { d = t1 - t0; if (d <= 0) d = 0.01; printf "%.1f", b / d / 1e6 }'; }
 finish() {
     echo "RVTEST end: $fails failure(s)"
-    echo "$fails" >/sys/module/ringvisor/parameters/exit_code
-    poweroff -f
+    if [ -d /sys/module/ringvisor ]; then
+        echo "$fails" >/sys/module/ringvisor/parameters/exit_code
+        poweroff -f
+    fi
+    reboot -f   # the same kernel native (make bench): QEMU's -no-reboot exits
 }
 echo "RVTEST begin $phase"
 dmesg | grep -E 'virtio|vd[a-z]' | head -8
@@ -100,16 +112,45 @@ net-a|net-b)
         for i in $(seq 1 20); do cut -d' ' -f1 /tmp/recv.sum | nc $peer 5001 && break; sleep 1; done
     else
         dd if=/dev/urandom of=/tmp/r bs=64k count=16 2>/dev/null     # 1 MiB
-        sum=$(for i in $(seq 1 64); do cat /tmp/r; done | md5sum | cut -d' ' -f1)
+        n=${mb:-64}
+        sum=$(for i in $(seq 1 $n); do cat /tmp/r; done | md5sum | cut -d' ' -f1)
         echo "RVTEST net-md5 sent $sum"
         sleep 2
         t0=$(now)
-        for i in $(seq 1 64); do cat /tmp/r; done | nc $peer 5000
-        echo "RVTEST figure tcp-MBps $(rate 67108864 "$t0")"
+        for i in $(seq 1 $n); do cat /tmp/r; done | nc $peer 5000
+        echo "RVTEST figure tcp-MBps $(rate $((n * 1048576)) "$t0")"
         got=$(timeout 120 nc -l -p 5001 <&3)
         echo "RVTEST net-md5 peer says $got"
         check tcp-64M-md5 test "$got" = "$sum"
     fi
+    ;;
+bench-blk)
+    n=${mb:-16}
+    for dev in /dev/vd?; do
+        [ -b "$dev" ] || continue
+        d=${dev#/dev/}
+        t0=$(now)
+        check write-$d dd if=/dev/zero of=$dev bs=64k count=$((n * 16)) oflag=direct 2>/dev/null
+        echo "RVTEST figure blk-write-MBps-$d $(rate $((n * 1048576)) "$t0")"
+        t0=$(now)
+        check read-$d dd if=$dev of=/dev/null bs=64k count=$((n * 16)) iflag=direct 2>/dev/null
+        echo "RVTEST figure blk-read-MBps-$d $(rate $((n * 1048576)) "$t0")"
+    done
+    check some-disk test -b /dev/vda
+    ;;
+net-uplink)
+    # Static addresses on QEMU's user network (10.0.2.0/24); QEMU answers
+    # ARP for its guestfwd address 10.0.2.100 and forwards each TCP
+    # connection to it to the host.
+    ifconfig lo 127.0.0.1 up
+    check ifconfig ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
+    rm -f /tmp/blob
+    t0=$(now)
+    check wget timeout 120 wget -q -O /tmp/blob http://10.0.2.100/blob
+    bytes=$(wc -c </tmp/blob 2>/dev/null || echo 0)
+    echo "RVTEST figure uplink-http-MBps $(rate "$bytes" "$t0")"
+    echo "RVTEST net-md5 fetched $(md5sum </tmp/blob | cut -d' ' -f1) $bytes"
+    check fetched test "$bytes" -gt 0
     ;;
 *)
     fail "unknown-phase-$phase"

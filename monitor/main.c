@@ -24,7 +24,7 @@
 #include "x86.h"
 
 extern char mon_phys_start[], mon_phys_end[];
-extern uint64_t sched_quantum_ns;
+extern uint64_t sched_quantum_ns, sched_ratelimit_ns;
 uint8_t fpu_init_state[512] __attribute__((aligned(16)));
 static struct monline monline;
 
@@ -106,6 +106,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     const struct multiboot_info *mbi = mb_ptr(mbi_pa, sizeof(*mbi));
     monline_parse((mbi->flags & MBI_CMDLINE) ? mb_ptr(mbi->cmdline, 1) : "", &monline);
     sched_quantum_ns = monline.quantum_ms * 1000000ull;
+    sched_ratelimit_ns = monline.ratelimit_us * 1000ull;
     uint32_t max_mfn = memory_init(mbi);
     paging_init();
     mm_init(max_mfn);

@@ -23,6 +23,8 @@
 #define MAX_MEM_KB (3u * 1024 * 1024)
 #define DEFAULT_QUANTUM_MS 10
 #define MAX_QUANTUM_MS 1000
+#define DEFAULT_RATELIMIT_US 2000
+#define MAX_RATELIMIT_US 100000
 
 static int is_space(char c)
 {
@@ -431,6 +433,7 @@ int monline_parse(const char *s, struct monline *out)
 
     out->autoexit = 0;
     out->quantum_ms = DEFAULT_QUANTUM_MS;
+    out->ratelimit_us = DEFAULT_RATELIMIT_US;
     for (s = skip_spaces(s); *s; s = skip_spaces(s + len)) {
         len = word_len(s);
         if (len == 8 && strncmp(s, "autoexit", 8) == 0)
@@ -438,6 +441,9 @@ int monline_parse(const char *s, struct monline *out)
         else if (has_key(s, len, "quantum=") && len > 8 &&
                  parse_decimal(s + 8, len - 8, MAX_QUANTUM_MS, &q) == len - 8 && q >= 1)
             out->quantum_ms = (uint32_t)q;
+        else if (has_key(s, len, "ratelimit=") && len > 10 &&
+                 parse_decimal(s + 10, len - 10, MAX_RATELIMIT_US, &q) == len - 10)
+            out->ratelimit_us = (uint32_t)q;
     }
     return 0;
 }

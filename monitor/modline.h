@@ -77,8 +77,9 @@ uint32_t modline_modules_used(const struct modline *ml);
 struct monline {
     int autoexit;         /* "autoexit" */
     uint32_t quantum_ms;  /* "quantum=N", default 10, 1..1000 */
+    uint32_t ratelimit_us; /* "ratelimit=N": a woken domain preempts one that has run N us (0..100000, default 2000) */
 };
-/* Unknown words, and quantum= values that are not 1..1000, are ignored (GRUB may add its own words); returns 0. */
+/* Unknown words, and quantum= (ratelimit=) values that are not 1..1000 (0..100000), are ignored (GRUB may add its own words); returns 0. */
 int monline_parse(const char *s, struct monline *out);
 
 #endif

@@ -7,8 +7,14 @@
  * virtual time runs next, for at most one quantum (10 ms by default) while
  * others wait.  A domain that wakes from sleep is brought up to the least
  * virtual time among the others less one quantum, so sleeping banks no
- * credit.  A capped domain that has used its share of the current 100 ms
- * period waits for the next.  A blocked domain uses no CPU; when nothing
+ * credit.  A woken domain with less virtual time than the running one
+ * takes the CPU at once if the running one has had it for the rate limit
+ * (2 ms by default, `ratelimit=US`), else when it has: like Xen's
+ * sched_ratelimit_us, this keeps a stream of events (a frame per
+ * virtio-net notify) from costing two domain switches per event, so the
+ * receiver takes a batch, while bounding what the wake-up waits.  A
+ * capped domain that has used its share of the current 100 ms period
+ * waits for the next.  A blocked domain uses no CPU; when nothing
  * can run the CPU halts until the next timer or device interrupt, with the
  * timer programmed only for what is due (tickless).
  *
@@ -40,6 +46,8 @@ static unsigned rr_next;
 uint64_t sched_quantum_ns = 10000000ull;
 static uint64_t period_start;
 static int need_resched; /* a domain woke that is owed the CPU more than the running one */
+static int resched_owed; /* ... and waits for the running one's rate limit */
+uint64_t sched_ratelimit_ns = 2000000ull;
 extern int monitor_failures;
 void monitor_exit(int failed);
 
@@ -118,6 +126,7 @@ static void switch_in(struct domain *d)
     d->run_start = d->acct_start = now_ns();
     d->stats.schedules++;
     need_resched = 0;
+    resched_owed = 0;
     if (read_cr3() != d->cr3)
         write_cr3(d->cr3);
     gdt_load(d);
@@ -218,6 +227,8 @@ void timer_reprogram(void)
     }
     if (current && (others_eligible(current) || current->cap))
         next = earlier(next, current->run_start + sched_quantum_ns);
+    if (current && resched_owed)
+        next = earlier(next, current->run_start + sched_ratelimit_ns);
     if (waiting_on_cap || (current && current->cap))
         next = earlier(next, period_start + CAP_PERIOD_NS);
     timer_device_program(next);
@@ -233,16 +244,19 @@ static void preempt(void)
     swtch(&current->ctx, sched_ctx);
 }
 
-/* At the end of its quantum, or when its cap is spent. */
+/* At the end of its quantum, when its cap is spent, or at its rate limit
+ * when a woken domain is owed the CPU. */
 static void check_preempt(uint64_t now)
 {
     if (current && (capped(current) ||
-                    (now - current->run_start >= sched_quantum_ns && others_eligible(current))))
+                    (now - current->run_start >= sched_quantum_ns && others_eligible(current)) ||
+                    (resched_owed && now - current->run_start >= sched_ratelimit_ns)))
         preempt();
 }
 
 /* On every return to a guest: a domain that woke with less virtual time
- * than the running one (it has used less than its share) runs at once,
+ * than the running one (it has used less than its share) runs at once
+ * if the running one has had the CPU for the rate limit (make_runnable),
  * which is what keeps event and timer latency low without breaking the
  * weights (a domain that has used more than its share waits its turn). */
 void sched_check_resched(void)
@@ -382,9 +396,13 @@ static void make_runnable(struct domain *d)
     d->polling = 0;
     d->state = DOM_RUNNABLE;
     if (competes) {
+        if (d->vruntime < current->vruntime) {
+            if (now_ns() - current->run_start >= sched_ratelimit_ns)
+                need_resched = 1;
+            else
+                resched_owed = 1; /* timer_reprogram arms the end of the rate limit */
+        }
         timer_reprogram(); /* the running domain has a competitor now: arm its quantum */
-        if (d->vruntime < current->vruntime)
-            need_resched = 1;
     }
 }
 

@@ -12,6 +12,11 @@
 #              the fsync'ed files
 # net-tcp      two guests on net=switch: ping, 64 MiB through busybox nc,
 #              md5 on both ends
+# net-uplink   a guest with net=switch:uplink fetches a 2 MiB file over
+#              HTTP (busybox wget) from a server this script starts on the
+#              host's 127.0.0.1, through the monitor's e1000 and QEMU's user
+#              network (restrict=on: nothing leaves the machine; guestfwd
+#              maps 10.0.2.100:80 to the server); md5 checked on both ends
 # virtio-console  the boot test (rvtest) with console=virtio: hvc0 is
 #              virtio_console's, the early console stays on console_io
 # Prints `linux-devtest: NAME: PASS|FAIL` per case, the figures (block MB/s,
@@ -91,6 +96,37 @@ sent=$(grep -a "^\[d1 net-a\] RVTEST net-md5 sent" "$dir/net.log" | awk '{print 
 recv=$(grep -a "^\[d2 net-b\] RVTEST net-md5 recv" "$dir/net.log" | awk '{print $NF}')
 [ -n "$sent" ] && [ "$sent" = "$recv" ] || r=1
 result net-tcp $r
+
+# ---- net-uplink: a server on the host's loopback, reached through the e1000 ----
+www=$dir/www
+mkdir -p "$www"; rm -f "$dir/httpd.port"
+head -c 2097152 /dev/urandom >"$www/blob"
+want=$(md5sum <"$www/blob" | cut -d' ' -f1)
+# A tiny HTTP server on 127.0.0.1, on a port the kernel picks.
+python3 -c '
+import functools, http.server, os, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()' "$www" "$dir/httpd.port" >"$dir/httpd.log" 2>&1 &
+hpid=$!
+for _ in $(seq 1 50); do [ -s "$dir/httpd.port" ] && break; sleep 0.1; done
+r=1
+if [ -s "$dir/httpd.port" ]; then
+    port=$(cat "$dir/httpd.port")
+    boot uplink 320 "$vmlinux name=linux mem=128M initrd=next net=switch:uplink -- console=hvc0 rvdev=net-uplink,$initrd" \
+        -netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:$port" -device e1000,netdev=n0
+    grep -a "^(rv) net: uplink:" "$dir/uplink.log" | sed 's/^/  /'
+    got=$(grep -a "^\[d1 linux\] RVTEST net-md5 fetched" "$dir/uplink.log" | tr -d '\r' | awk '{print $(NF-1), $NF}')
+    echo "  host: $want 2097152, guest: ${got:-nothing}"
+    passed uplink "d1 linux" && [ "$got" = "$want 2097152" ] && r=0
+    grep -aq "GET /blob" "$dir/httpd.log" || { echo "  the host's server saw no request"; r=1; }
+else
+    echo "  the HTTP server on 127.0.0.1 did not start (see $dir/httpd.log)"
+fi
+kill $hpid 2>/dev/null; wait $hpid 2>/dev/null
+result net-uplink $r
 
 # ---- virtio-console: the boot test with hvc0 on virtio_console ----
 boot vcons 320 "$vmlinux name=linux mem=128M initrd=next console=virtio -- console=hvc0 earlyprintk=ringvisor rvtest,$initrd"

@@ -188,6 +188,13 @@ TEST(monline, "monitor line: autoexit, quantum=N (1..1000), other words ignored"
     CHECK_EQ(monline_parse("", &mon), 0);
     CHECK_EQ(mon.autoexit, 0);
     CHECK_EQ(mon.quantum_ms, 10);
+    CHECK_EQ(mon.ratelimit_us, 2000);
+    monline_parse("ratelimit=0", &mon);
+    CHECK_EQ(mon.ratelimit_us, 0);
+    monline_parse("ratelimit=100000", &mon);
+    CHECK_EQ(mon.ratelimit_us, 100000);
+    monline_parse("ratelimit=100001 ratelimit=1ms ratelimit=", &mon);
+    CHECK_EQ(mon.ratelimit_us, 2000);
     CHECK_EQ(monline_parse("/boot/ringvisor autoexit quantum=5", &mon), 0);
     CHECK_EQ(mon.autoexit, 1);
     CHECK_EQ(mon.quantum_ms, 5);
