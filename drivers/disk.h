@@ -32,6 +32,7 @@ struct disk {
     /* ATA */
     uint8_t drive;
     uint64_t start;
+    uint32_t dma_cmds, pio_cmds; /* commands that moved data, each way */
 };
 
 /* memdisk.c: 0, or -1 with *why (no memory for the page map). */

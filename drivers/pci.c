@@ -70,17 +70,8 @@ void pci_write16(const struct pci_dev *p, uint8_t reg, uint16_t v)
     pci_write32(p, reg, (old & ~(0xffffu << shift)) | (uint32_t)v << shift);
 }
 
-static int matches(uint32_t id, uint16_t vendor, const uint16_t *ids, unsigned n)
-{
-    if ((id & 0xffff) != vendor)
-        return 0;
-    for (unsigned i = 0; i < n; i++)
-        if (id >> 16 == ids[i])
-            return 1;
-    return 0;
-}
-
-int pci_find(uint16_t vendor, const uint16_t *ids, unsigned n, struct pci_dev *out)
+/* Calls match on every function (bus, device, function order) until one says yes: 0 and *out, or -1. */
+static int scan(int (*match)(const struct pci_dev *p, const void *arg), const void *arg, struct pci_dev *out)
 {
     for (uint32_t bus = 0; bus < 256; bus++)
         for (uint8_t dev = 0; dev < 32; dev++) {
@@ -91,11 +82,50 @@ int pci_find(uint16_t vendor, const uint16_t *ids, unsigned n, struct pci_dev *o
             for (uint8_t fn = 0; fn < fns; fn++) {
                 if (fn)
                     id = read_at((uint8_t)bus, dev, fn, 0);
-                if (matches(id, vendor, ids, n)) {
-                    *out = (struct pci_dev){ (uint8_t)bus, dev, fn, (uint16_t)id, (uint16_t)(id >> 16) };
+                if ((id & 0xffff) == 0xffff)
+                    continue;
+                struct pci_dev p = { (uint8_t)bus, dev, fn, (uint16_t)id, (uint16_t)(id >> 16) };
+                if (match(&p, arg)) {
+                    *out = p;
                     return 0;
                 }
             }
         }
     return -1;
+}
+
+struct ids {
+    uint16_t vendor;
+    const uint16_t *ids;
+    unsigned n;
+};
+
+static int id_matches(const struct pci_dev *p, const void *arg)
+{
+    const struct ids *want = arg;
+    if (p->vendor != want->vendor)
+        return 0;
+    for (unsigned i = 0; i < want->n; i++)
+        if (p->device == want->ids[i])
+            return 1;
+    return 0;
+}
+
+int pci_find(uint16_t vendor, const uint16_t *ids, unsigned n, struct pci_dev *out)
+{
+    struct ids want = { vendor, ids, n };
+    return scan(id_matches, &want, out);
+}
+
+/* The class code register (PCI 3.0, 6.2.1): base class, sub-class, programming interface, revision. */
+static int class_matches(const struct pci_dev *p, const void *arg)
+{
+    const uint32_t *want = arg;
+    return pci_read32(p, PCI_CLASS_REVISION) >> 16 == (*want & 0xffff);
+}
+
+int pci_find_class(uint8_t base, uint8_t sub, struct pci_dev *out)
+{
+    uint32_t want = (uint32_t)base << 8 | sub;
+    return scan(class_matches, &want, out);
 }

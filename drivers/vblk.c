@@ -131,6 +131,9 @@ static void destroy(struct vdev *v)
         dlog(v->d, "%s: %u requests (%u not OK), %u KiB read, %u KiB written, %u flushes\n", v->name,
              v->u.blk.reqs, v->u.blk.errors, (uint32_t)(v->u.blk.read_bytes >> 10),
              (uint32_t)(v->u.blk.written_bytes >> 10), v->u.blk.flushes);
+    if (v->u.blk.disk.kind == DISK_ATA && (v->u.blk.disk.dma_cmds || v->u.blk.disk.pio_cmds))
+        dlog(v->d, "%s: ata%u: %u DMA commands, %u PIO commands\n", v->name, v->u.blk.disk.drive,
+             v->u.blk.disk.dma_cmds, v->u.blk.disk.pio_cmds);
     disk_destroy(&v->u.blk.disk);
 }
 

@@ -113,6 +113,15 @@ int chain_write(struct vdev *v, const struct chain *c, uint32_t off, const void 
 /* Calls fn on each mapped piece of a part of a chain, page by page. */
 int chain_each(struct vdev *v, const struct chain *c, int writable, uint32_t off, uint32_t len,
                void (*fn)(void *ctx, uint8_t *guest, uint32_t n), void *ctx);
+/*
+ * The same walk by machine address, nothing mapped (for a device's DMA):
+ * fn gets each piece, at most a page, once its frame has passed the same
+ * checks (the domain's; not a page table in use, for the writable part).
+ * 0, the checks' -RV_E*, -RV_EINVAL if the part is shorter, or fn's own
+ * non-zero value, which stops the walk.
+ */
+int chain_each_maddr(struct vdev *v, const struct chain *c, int writable, uint32_t off, uint32_t len,
+                     int (*fn)(void *ctx, uint64_t maddr, uint32_t n), void *ctx);
 
 /* ---- back ends ------------------------------------------------------------------ */
 

@@ -10,7 +10,9 @@
  * behind the monitor's back (the DMA attack of direct paging).  The
  * monitor is never preempted, so a check made while a chain is taken
  * still holds when the back end writes the buffer in the same hypercall;
- * the copy routines check each frame again anyway.
+ * the copy routines check each frame again anyway.  The same checks stand
+ * before a disk's bus-master DMA (chain_each_maddr, drivers/disk.c),
+ * which also ends before the hypercall returns.
  *
  * Guest memory is reached by machine address through the monitor's frame
  * window (map_frame), one page at a time: a buffer may cross pages, and
@@ -202,8 +204,8 @@ void vq_done(struct vdev *v, struct vq *q, uint16_t used_before)
     vdev_raise(v);
 }
 
-int chain_each(struct vdev *v, const struct chain *c, int writable, uint32_t off, uint32_t len,
-               void (*fn)(void *ctx, uint8_t *guest, uint32_t n), void *ctx)
+int chain_each_maddr(struct vdev *v, const struct chain *c, int writable, uint32_t off, uint32_t len,
+                     int (*fn)(void *ctx, uint64_t maddr, uint32_t n), void *ctx)
 {
     uint32_t first = writable ? c->n_out : 0, end = writable ? c->n_out + c->n_in : c->n_out;
     for (uint32_t s = first; s < end && len; s++) {
@@ -218,16 +220,34 @@ int chain_each(struct vdev *v, const struct chain *c, int writable, uint32_t off
         while (left) {
             uint32_t po = (uint32_t)addr & 4095, n = 4096 - po < left ? 4096 - po : left;
             int rc = frame_ok(v->d, (uint32_t)(addr >> 12), writable);
-            if (rc)
+            if (rc || (rc = fn(ctx, addr, n)))
                 return rc;
-            uint8_t *page = map_frame((uint32_t)(addr >> 12));
-            fn(ctx, page + po, n);
-            unmap_frame(page);
             addr += n;
             left -= n;
         }
     }
     return len ? -RV_EINVAL : 0;
+}
+
+struct mapped {
+    void (*fn)(void *ctx, uint8_t *guest, uint32_t n);
+    void *ctx;
+};
+
+static int map_piece(void *ctx, uint64_t maddr, uint32_t n)
+{
+    struct mapped *m = ctx;
+    uint8_t *page = map_frame((uint32_t)(maddr >> 12));
+    m->fn(m->ctx, page + ((uint32_t)maddr & 4095), n);
+    unmap_frame(page);
+    return 0;
+}
+
+int chain_each(struct vdev *v, const struct chain *c, int writable, uint32_t off, uint32_t len,
+               void (*fn)(void *ctx, uint8_t *guest, uint32_t n), void *ctx)
+{
+    struct mapped m = { fn, ctx };
+    return chain_each_maddr(v, c, writable, off, len, map_piece, &m);
 }
 
 struct cursor {

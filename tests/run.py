@@ -81,6 +81,7 @@ class Test:
         self.boot = None          # boot=NAME: shares a boot only with the other NAME tests
         self.icount = False       # boots on TCG with -icount shift=0,sleep=off (time = instructions)
         self.restarts = None      # restarts=N: the monitor must restart it exactly N times
+        self.monlog = None        # monlog=REGEX: one of the monitor's lines about it must match
         self.nic = False          # boots with an e1000 on QEMU's restricted user network
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
@@ -145,7 +146,7 @@ def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
     NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
     [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
-    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [modargs=WORDS] [args=WORDS]."""
+    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [monlog=REGEX] [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
         try:
@@ -203,6 +204,12 @@ def parse_manifest(text, where="tests.list"):
                 t.timeout = int(val)
             elif key == "module":
                 t.modules.append(val)
+            elif key == "monlog":
+                try:
+                    re.compile(val)
+                except re.error as e:
+                    raise ManifestError("%s: bad monlog= '%s': %s" % (here, val, e))
+                t.monlog = val
             elif key == "drive":
                 name, colon, size = val.partition(":")
                 if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or (colon and parse_mem_kb(size) is None):
@@ -284,6 +291,7 @@ RE_REFUSED = re.compile(r"\(rv\) module (\d+) \((.*?)\): refused: (.*)$")
 RE_PANIC = re.compile(r"\(rv\) PANIC: (.*)$")
 RE_STOPPED = re.compile(r"\(rv\) all domains stopped")
 RE_RESTART = re.compile(r"\(rv\) d(\d+) (\S+): restarting\b")
+RE_DOMLINE = re.compile(r"\(rv\) d(\d+) (\S+): (.*)$")
 RE_CONSOLE = re.compile(r"\[d(\d+) ([^\]\s]+)\] ?(.*)$")
 RE_RESULT = re.compile(r"RESULT: (\w+) ?(.*)$")
 PANIC_DUMP_LINES = 24
@@ -309,6 +317,7 @@ class LogInfo:
         self.panic = None      # [first line, dump lines...]
         self.all_stopped = False
         self.restarts = {}     # name -> times the monitor restarted it
+        self.monitor = {}      # name -> [what the monitor said about it: "(rv) dN NAME: ..."]
 
 
 def parse_log(text):
@@ -330,6 +339,9 @@ def parse_log(text):
             continue
         if not line.startswith("(rv) "):
             continue
+        m = RE_DOMLINE.match(line)
+        if m:
+            info.monitor.setdefault(m.group(2), []).append(m.group(3))
         m = RE_STARTED.match(line)
         if m:
             info.names[int(m.group(1))] = m.group(2)
@@ -392,6 +404,8 @@ def judge_one(t, index, info, boot, platform):
     verdict, reason = judge_end(t, index, info, boot, platform)
     if t.restarts is not None and verdict == PASS and info.restarts.get(t.name, 0) != t.restarts:
         return FAIL, "restarted %d time(s), expected %d" % (info.restarts.get(t.name, 0), t.restarts)
+    if t.monlog and verdict == PASS and not any(re.search(t.monlog, l) for l in info.monitor.get(t.name, [])):
+        return FAIL, "no line of the monitor's about it matches monlog=%s" % t.monlog
     return verdict, reason
 
 

@@ -160,6 +160,24 @@ class RestartTest(unittest.TestCase):
         self.assertIn("restarted 1 time(s), expected 5", v[1])
 
 
+class MonlogTest(unittest.TestCase):
+    LOG = "\n".join(["(rv) d1 m: started", "[d1 m] (rv) d1 m: disk0: 3 DMA commands",
+                     "(rv) d1 m: exit poweroff code 0", "(rv) d1 m: disk0: ata0: 0 DMA commands, 2 PIO commands"])
+
+    def test_match_passes(self):
+        self.assertEqual(verdicts("m monlog='[0-9]+ PIO commands'", self.LOG)["m"][0], "PASS")
+
+    def test_no_match_fails(self):
+        # the guest's own console line does not count
+        v = verdicts("m monlog='[1-9][0-9]* DMA commands'", self.LOG)["m"]
+        self.assertEqual(v[0], "FAIL")
+        self.assertIn("monlog=", v[1])
+
+    def test_bad_regex(self):
+        with self.assertRaises(run.ManifestError):
+            tests("m monlog=[")
+
+
 class ParseTest(unittest.TestCase):
     def test_log(self):
         info = run.parse_log(LOG)

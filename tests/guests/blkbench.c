@@ -11,7 +11,8 @@
  * then the same reads; and the time of one 4 KiB read request.  MB/s are 10^6 bytes per
  * second of system time.  Each request is one notify hypercall in which
  * the monitor does the whole transfer, so the figures are the monitor's
- * copy (memory) or PIO (ATA) speed plus one hypercall per request.
+ * copy (memory) or the ATA disk's (bus-master DMA, or PIO) speed plus one
+ * hypercall per request.
  */
 #include <pvguest.h>
 

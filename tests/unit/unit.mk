@@ -1,6 +1,7 @@
 # tests/unit/unit.mk: host unit tests of the monitor's pure logic
-# (desc, elf, modline, frame) and of the shared C library (libpvguest
-# string.c, fmt.c).  Included from tests/build.mk.
+# (desc, elf, modline, frame, drivers/prd.c's IDE DMA descriptor tables)
+# and of the shared C library (libpvguest string.c, fmt.c).  Included
+# from tests/build.mk.
 #
 #   make unit     build build/unit/unit-64 and build/unit/unit-32 and run them
 #
@@ -17,14 +18,14 @@ UNIT_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 # Code under test: built exactly as the monitor builds it, except that
 # host_names.h renames rvlib's string functions away from libc's.
 UNIT_CUT   := monitor/desc.c monitor/elf.c monitor/modline.c monitor/frame.c \
-              libpvguest/string.c libpvguest/fmt.c
+              drivers/prd.c libpvguest/string.c libpvguest/fmt.c
 UNIT_TESTS := tests/unit/harness.c $(sort $(wildcard tests/unit/test_*.c))
 
 # monitor/ is a quote-only include path: its elf.h must not hide the
 # host's <elf.h>, which test_elf.c uses to build images.
 UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror=implicit-function-declaration \
                -fno-omit-frame-pointer -fno-builtin -MMD -MP \
-               -Ipv-abi -iquote monitor -Ilibpvguest/include -Itests/unit
+               -Ipv-abi -iquote monitor -iquote drivers -Ilibpvguest/include -Itests/unit
 UNIT_CFLAGS_64 :=
 UNIT_CFLAGS_32 := -m32
 

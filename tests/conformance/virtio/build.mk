@@ -5,7 +5,7 @@
 # * 3 + 1) & 255, 133420 bytes: not a whole number of sectors).
 VIO := tests/conformance/virtio
 $(foreach t,vio-probe vio-features vio-status vio-config vio-queue vio-desc vio-blk vio-next vio-console \
-    vio-bystander vio-ata vio-bench,$(eval $(call rv_test,$(t),$(VIO)/$(t).c $(VIO)/viokit.c)))
+    vio-bystander vio-ata vio-bench vio-sg,$(eval $(call rv_test,$(t),$(VIO)/$(t).c $(VIO)/viokit.c)))
 
 $(BUILD)/tests/conformance/virtio-disk.img:
 	@mkdir -p $(@D)
