@@ -57,6 +57,14 @@ static void print_profile(struct domain *d)
             kprintf(" vec%d=%u", v, d->trap_count[v]);
     if (d->segfix.count)
         kprintf(" segfix=%u", d->segfix.count);
+    /* what the memory hypercalls did: entries written, operations by kind */
+    static const char *const ext_names[8] = { "pin_l1", "pin_l2", "pin_l3", "unpin", "new_baseptr",
+                                              "tlb_flush", "invlpg", "ext7" };
+    if (d->mmu_entries)
+        kprintf(" mmu_entries=%u", d->mmu_entries);
+    for (int i = 0; i < 8; i++)
+        if (d->mmuext_count[i])
+            kprintf(" ext_%s=%u", ext_names[i], d->mmuext_count[i]);
     kprintf("\n");
 }
 

@@ -98,6 +98,8 @@ struct domain {
     struct rv_vcpu_stats stats;
     uint32_t hc_count[RV_NR_HYPERCALLS];  /* per hypercall number (multicall entries too) */
     uint32_t trap_count[32];              /* exceptions taken, per vector */
+    uint32_t mmu_entries;                 /* entries of mmu_update batches applied */
+    uint32_t mmuext_count[8];             /* mmuext_op operations, per RV_MMUEXT_* command */
 
     /* how it ended */
     int exit_reason;             /* RV_SHUTDOWN_*, or -1 if killed */

@@ -185,7 +185,12 @@ guest_copy_raw:
     mov edi, [esp + 12]
     mov esi, [esp + 16]
     mov ecx, [esp + 20]
-.copy:
+    shr ecx, 2                  ; dwords first: under instruction-counting
+.copy:                          ; emulation each repetition is an instruction
+    rep movsd
+    mov ecx, [esp + 20]
+    and ecx, 3
+.copy_tail:
     rep movsb
     xor eax, eax
 .out:
@@ -196,6 +201,7 @@ guest_copy_raw:
     mov eax, -14
     jmp .out
     EX_ENTRY guest_copy_raw.copy, guest_copy_raw.fault
+    EX_ENTRY guest_copy_raw.copy_tail, guest_copy_raw.fault
 
 ; ---- segment reload after LGDT ---------------------------------------------
 global reload_segments

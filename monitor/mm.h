@@ -33,6 +33,7 @@ void mm_count(struct domain *d, uint32_t *pt, uint32_t *pinned, uint32_t *writab
 
 int mm_update_entry(struct domain *d, uint64_t ptr, uint64_t val);
 int mm_update_va(struct domain *d, uint32_t va, uint64_t val);
+void mm_update_done(void);   /* after mm_update_entry calls: releases its mapping */
 int mm_pin(struct domain *d, uint32_t mfn, enum pgt type);
 int mm_unpin(struct domain *d, uint32_t mfn);
 int mm_new_base(struct domain *d, uint32_t mfn);
