@@ -24,6 +24,7 @@
 
 LINUX_DIR      := $(BUILD)/linux
 LINUX_IMAGE    := $(LINUX_DIR)/vmlinux
+LINUX_NATIVE   := $(LINUX_DIR)/native/bzImage
 # The userland: a Multiboot module handed to the guest as its initrd
 # (initrd=next); any cpio or cpio.gz works, e.g. make run-linux LINUX_INITRD=my.cpio.gz
 LINUX_INITRD   ?= $(LINUX_DIR)/initramfs/initramfs.cpio.gz
@@ -37,6 +38,14 @@ LINUX_QEMU     := qemu-system-i386 -nographic -no-reboot -kernel $(BUILD)/monito
 linux:
 	@bash tools/setup.sh linux
 	@bash tools/linux-build.sh $(LINUX_DIR)
+
+linux-native:
+	@bash tools/setup.sh linux
+	@bash tools/linux-build.sh --native $(LINUX_DIR)
+
+run-linux-native: linux-native
+	qemu-system-i386 -nographic -no-reboot -m 128 -kernel $(LINUX_NATIVE) -initrd $(LINUX_INITRD) \
+	    -append "console=ttyS0" || true
 
 run-linux: linux $(BUILD)/monitor.elf
 	$(LINUX_QEMU) -m 512 -initrd "$(LINUX_IMAGE) name=linux mem=$(LINUX_MEM) initrd=next -- $(LINUX_CMDLINE),$(LINUX_INITRD)" || true

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # linux/mkinitramfs.sh: the guest's userland, an initramfs made of Debian's
-# busybox-static:i386, linux/init, linux/rvtest.sh and linux/rvtest.c.
+# busybox-static:i386, linux/init, linux/rvtest.sh and linux/rvtest.c, and
+# the benchmark (linux/rvbench.c, linux/rvbench.sh; tests/bench).  The native
+# kernel (make linux-native) boots the same initramfs.
 #
 #   linux/mkinitramfs.sh OUTDIR
 #
@@ -50,10 +52,17 @@ put "$root/bin/busybox" "$out/bb/bin/busybox"
 put "$root/init" "$here/init"
 put "$root/etc/rvtest.sh" "$here/rvtest.sh"
 put "$root/etc/rvdev.sh" "$here/rvdev.sh"
+put "$root/etc/rvbench.sh" "$here/rvbench.sh"
 if [ ! -x "$root/bin/rvtest" ] || [ "$here/rvtest.c" -nt "$root/bin/rvtest" ]; then
     gcc -m32 -static -O2 -Wall -o "$out/rvtest.tmp" "$here/rvtest.c"
     strip "$out/rvtest.tmp"
     put "$root/bin/rvtest" "$out/rvtest.tmp"
+fi
+if [ ! -x "$root/bin/rvbench" ] || [ "$here/rvbench.c" -nt "$root/bin/rvbench" ]; then
+    # rvbench.full keeps the symbols (tests/bench/linprof.py finds its markers there)
+    gcc -m32 -static -O2 -Wall -o "$out/rvbench.full" "$here/rvbench.c"
+    strip -o "$out/rvbench.tmp" "$out/rvbench.full"
+    put "$root/bin/rvbench" "$out/rvbench.tmp"
 fi
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$out/passwd.tmp"
 put "$root/etc/passwd" "$out/passwd.tmp"
@@ -80,6 +89,8 @@ list=$out/initramfs.list.tmp
     echo "file /bin/rvtest $root/bin/rvtest 0755 0 0"
     echo "file /etc/rvtest.sh $root/etc/rvtest.sh 0644 0 0"
     echo "file /etc/rvdev.sh $root/etc/rvdev.sh 0644 0 0"
+    echo "file /bin/rvbench $root/bin/rvbench 0755 0 0"
+    echo "file /etc/rvbench.sh $root/etc/rvbench.sh 0644 0 0"
     echo "file /etc/passwd $root/etc/passwd 0644 0 0"
     echo "file /etc/profile $root/etc/profile 0644 0 0"
     for a in $applets; do echo "slink /bin/$a busybox 0777 0 0"; done
@@ -95,6 +106,7 @@ list=$out/initramfs.list.tmp
 put "$out/initramfs.list" "$list"
 
 gen=$out/../obj/usr/gen_init_cpio
+[ -x "$gen" ] || gen=$out/../obj-native/usr/gen_init_cpio   # only the native kernel built yet
 if [ -x "$gen" ]; then
     "$gen" "$out/initramfs.list" | gzip -9n >"$out/initramfs.cpio.gz.tmp"
     put "$out/initramfs.cpio.gz" "$out/initramfs.cpio.gz.tmp"

@@ -98,6 +98,7 @@ void monitor_exit(int failed)
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
+    tsc_at_entry = rdtsc();
     serial_init();
     kprintf("\n");
     mlog("ringvisor monitor, ABI %u.%u, hole at 0x%08x\n", RV_ABI_MAJOR, RV_ABI_MINOR, RV_HOLE_START);

@@ -18,6 +18,7 @@
 #define CAL_MS 10
 
 uint32_t tsc_khz;
+uint64_t tsc_at_entry;
 static uint64_t tsc_boot;
 static uint32_t mul_frac;  /* ns per TSC tick, 32.32, after the shift */
 static int8_t shift;
@@ -107,7 +108,8 @@ void time_init(void)
     set_scale(hz);
     tsc_boot = rdtsc();
     wc_sec = rtc_seconds();
-    mlog("time: TSC %u.%03u MHz, wall clock %u s since 1970\n", tsc_khz / 1000, tsc_khz % 1000, wc_sec);
+    mlog("time: TSC %u.%03u MHz, wall clock %u s since 1970, monitor entered at TSC %llu\n",
+         tsc_khz / 1000, tsc_khz % 1000, wc_sec, (unsigned long long)tsc_at_entry);
 }
 
 void time_publish(struct domain *d)

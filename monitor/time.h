@@ -12,6 +12,10 @@ void time_init(void);            /* calibrate the TSC, read the wall clock */
 uint64_t now_ns(void);
 uint64_t tsc_to_ns(uint64_t delta);
 extern uint32_t tsc_khz;
+/* The TSC when kmain() began: QEMU starts the TSC at 0 at reset, so this is
+ * the firmware's and the loader's share of a boot (boot-time figures of
+ * make bench, which subtract it from the guest's TSC at init). */
+extern uint64_t tsc_at_entry;
 void time_publish(struct domain *d);  /* refresh d's vcpu_info.time and wall clock */
 
 /* The timer device: one interrupt at (or soon after) deadline ns, or none (0). */

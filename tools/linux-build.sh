@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # tools/linux-build.sh: build the ringvisor Linux guest (issue 5).
 #
-#   tools/linux-build.sh [BUILD_DIR]        (default build/linux)
+#   tools/linux-build.sh [--native] [BUILD_DIR]   (default build/linux)
+#
+# Two kernels come from the one patched source tree:
+#   (default)  the ringvisor guest: BUILD_DIR/obj, BUILD_DIR/vmlinux;
+#   --native   the same source for bare i386 (the benchmarks' reference,
+#              `make linux-native`): ringvisor.config with the options
+#              guest-patches/native.config names replaced (no
+#              CONFIG_RINGVISOR_GUEST; 8250 console, PCI, virtio-pci), in
+#              BUILD_DIR/obj-native, leaving BUILD_DIR/native/bzImage.
+# Both use the same initramfs.  Steps 1, 2 and the initramfs, shared by
+# both, run under a lock (BUILD_DIR/.lock), so the two may build at once.
 #
 # 1. unpacks Debian's /usr/src/linux-source-6.1.tar.xz into BUILD_DIR/src
 #    once, as a git repository whose first commit (tag `pristine`) is the
@@ -24,17 +34,26 @@
 # `git -C BUILD_DIR/src format-patch -o guest-patches pristine..`).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+flavour=pv
+if [ "${1:-}" = --native ]; then flavour=native; shift; fi
 B=$(realpath -m "${1:-$top/build/linux}")
 SRC=$B/src
 OBJ=$B/obj
+[ $flavour = pv ] || OBJ=$B/obj-native
 TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 PATCHES=$top/guest-patches
 FRAGMENT=$PATCHES/ringvisor.config
+NATIVE_FRAGMENT=$PATCHES/native.config
 JOBS=${LINUX_JOBS:-2}
 KMAKE=(make -C "$SRC" O="$OBJ" ARCH=i386 -s)
 git_src() { git -C "$SRC" -c user.name="ringvisor build" -c user.email=build@ringvisor.invalid "$@"; }
 say() { echo "  LINUX   $*"; }
 die() { echo "linux-build: $*" >&2; exit 1; }
+
+mkdir -p "$B"
+exec 9>"$B/.lock"
+flock 9         # steps 1, 2, 2b: one build at a time touches the source tree
+mkinitramfs() { flock "$B/.lock" "$top/linux/mkinitramfs.sh" "$B/initramfs"; }
 
 # ---- 1. the pristine tree ----------------------------------------------
 if [ ! -f "$B/.unpacked" ] && git -C "$SRC" rev-parse -q --verify pristine >/dev/null 2>&1; then
@@ -108,16 +127,34 @@ for h in "$top"/pv-abi/*.h; do
     if cmp -s "$abi_dir/$name.tmp" "$abi_dir/$name"; then rm -f "$abi_dir/$name.tmp"; else mv "$abi_dir/$name.tmp" "$abi_dir/$name"; fi
 done
 
+flock -u 9
+
 # ---- 3. configuration ------------------------------------------------------
 mkdir -p "$OBJ"
-"$top/linux/mkinitramfs.sh" "$B/initramfs"
-gen_fragment=$B/ringvisor-generated.config
+mkinitramfs
+# The option an enabled/disabled config line names (empty for comments).
+opt_of() { sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1/p'; }
+if [ $flavour = pv ]; then
+    gen_fragment=$B/ringvisor-generated.config
+    what="guest-patches/ringvisor.config"
+else
+    gen_fragment=$B/native-generated.config
+    what="guest-patches/ringvisor.config with guest-patches/native.config"
+fi
 {
-    cat "$FRAGMENT"
-    echo "CONFIG_INITRAMFS_SOURCE=\"\""   # the userland comes as a module (initrd=next)
+    if [ $flavour = pv ]; then
+        cat "$FRAGMENT"
+    else
+        # ringvisor.config less every line naming an option native.config sets
+        opt_of <"$NATIVE_FRAGMENT" | sed 's/.*/^(# )?&[= ]/' >"$gen_fragment.drop"
+        grep -v -E -f "$gen_fragment.drop" "$FRAGMENT"
+        rm -f "$gen_fragment.drop"
+        cat "$NATIVE_FRAGMENT"
+    fi
+    echo "CONFIG_INITRAMFS_SOURCE=\"\""   # the userland comes as a module (initrd=next) or -initrd
 } >"$gen_fragment.tmp"
 if ! cmp -s "$gen_fragment.tmp" "$gen_fragment" || [ ! -f "$OBJ/.config" ]; then
-    say "configuring: i386 tinyconfig + guest-patches/ringvisor.config"
+    say "configuring $OBJ: i386 tinyconfig + $what"
     "${KMAKE[@]}" tinyconfig >/dev/null
     (cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "$gen_fragment.tmp") >"$B/merge_config.log" 2>&1 ||
         { cat "$B/merge_config.log" >&2; die "merge_config.sh failed"; }
@@ -136,11 +173,34 @@ if ! cmp -s "$gen_fragment.tmp" "$gen_fragment" || [ ! -f "$OBJ/.config" ]; then
             bad=1
         fi
     done <"$gen_fragment.tmp"
-    grep -q '^CONFIG_RINGVISOR_GUEST=y' "$OBJ/.config" || die "CONFIG_RINGVISOR_GUEST is not set: is the series applied?"
+    if [ $flavour = pv ]; then
+        grep -q '^CONFIG_RINGVISOR_GUEST=y' "$OBJ/.config" || die "CONFIG_RINGVISOR_GUEST is not set: is the series applied?"
+    else
+        ! grep -q '^CONFIG_RINGVISOR_GUEST=y' "$OBJ/.config" || die "the native kernel has CONFIG_RINGVISOR_GUEST"
+    fi
     [ $bad = 0 ] || echo "linux-build: warning: some options did not take the value asked (above)" >&2
     mv "$gen_fragment.tmp" "$gen_fragment"
 fi
 rm -f "$gen_fragment.tmp"
+
+# ---- 4/5. the native kernel: bzImage ------------------------------------------
+if [ $flavour = native ]; then
+    say "building the native bzImage in $OBJ (make -j$JOBS, $(git_src log -1 --format=%s))"
+    start=$(date +%s)
+    make -C "$SRC" O="$OBJ" ARCH=i386 LOCALVERSION= -j"$JOBS" bzImage >"$B/build-native.log" 2>&1 || {
+        grep -E -B2 -A6 'error|Error' "$B/build-native.log" | head -60 >&2
+        die "native kernel build failed; see $B/build-native.log"
+    }
+    say "bzImage built in $(( $(date +%s) - start )) s"
+    mkinitramfs
+    mkdir -p "$B/native"
+    if ! cmp -s "$OBJ/arch/x86/boot/bzImage" "$B/native/bzImage"; then
+        cp "$OBJ/arch/x86/boot/bzImage" "$B/native/bzImage.tmp"
+        mv "$B/native/bzImage.tmp" "$B/native/bzImage"
+    fi
+    say "$B/native/bzImage: $(stat -c %s "$B/native/bzImage") bytes ($(make -s -C "$SRC" kernelversion), native)"
+    exit 0
+fi
 
 # ---- 4/5. vmlinux ------------------------------------------------------------
 say "building vmlinux (make -j$JOBS, $(git_src log -1 --format=%s))"
@@ -151,7 +211,7 @@ make -C "$SRC" O="$OBJ" ARCH=i386 LOCALVERSION= -j"$JOBS" vmlinux >"$B/build.log
 }
 say "vmlinux built in $(( $(date +%s) - start )) s"
 # The initramfs as a separate module too (gen_init_cpio exists now).
-"$top/linux/mkinitramfs.sh" "$B/initramfs"
+mkinitramfs
 objcopy --strip-debug "$OBJ/vmlinux" "$B/vmlinux.tmp"
 if ! cmp -s "$B/vmlinux.tmp" "$B/vmlinux"; then mv "$B/vmlinux.tmp" "$B/vmlinux"; else rm -f "$B/vmlinux.tmp"; fi
 size=$(stat -c %s "$B/vmlinux")

@@ -14,6 +14,10 @@
 BENCH_DIR   := $(BUILD)/bench
 BENCHFLAGS  ?=
 BENCH_DEPS  := $(BUILD)/monitor.elf $(BENCH_DIR)/hvbench.elf
+# The Linux suite: the ringvisor guest (make linux), the same source built
+# for bare i386 (make linux-native: build/linux/native/bzImage) and their
+# one initramfs, which holds the benchmark (linux/rvbench.c).
+BENCH_DEPS  += linux linux-native
 
 # The hypervisor microbenchmarks: one image, two domains (role=main, role=peer).
 $(eval $(call rv_link,$(BENCH_DIR)/hvbench.elf,tests/bench/hvbench.c tests/bench/hvloops.asm))

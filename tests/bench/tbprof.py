@@ -91,11 +91,14 @@ def boot(monitor, guest, only, opts, logdir, flt):
         return f.read(), trace
 
 
-def charge(trace, syms):
+MARKS = ("bench_mark_begin", "bench_mark_end")
+
+
+def charge(trace, syms, marks_names=MARKS):
     """Instructions per function: every block executed inside a timed
-    window (between the markers), its size."""
+    window (between the markers marks_names: begin, end), its size."""
     starts = [s[0] for s in syms]
-    marks = {a: n for a, _, n in syms if n in ("bench_mark_begin", "bench_mark_end")}
+    marks = {a: n for a, _, n in syms if n in marks_names}
     size, count, cur, inside = {}, collections.Counter(), None, False
     cache = {}
     with open(trace, errors="replace") as f:
@@ -114,7 +117,7 @@ def charge(trace, syms):
             if m:
                 pc = int(m.group(1), 16)
                 if pc in marks:
-                    inside = marks[pc] == "bench_mark_begin"
+                    inside = marks[pc] == marks_names[0]
                     continue
                 if not inside:
                     continue
