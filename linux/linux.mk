@@ -6,7 +6,8 @@
 #                      the busybox initramfs built in (and initramfs/initramfs.cpio.gz)
 #   make run-linux     the monitor with one Linux guest, its shell on this terminal
 #                      (Ctrl-A X quits QEMU; `poweroff` stops the guest)
-#   make run-linux2    two Linux guests and the `hello` guest (Ctrl-A n: next console)
+#   make run-linux2    two Linux guests and the `hello` guest (Ctrl-A Ctrl-A n: next
+#                      console; QEMU passes one Ctrl-A on to the monitor)
 #   make check-linux   the automated boot test (tools/linux-test.sh), one guest
 #   make check-linux2  the same with two Linux guests at once
 #   make check-linux-strict  the same, one guest, on Bochs (segment limits
