@@ -184,14 +184,20 @@ fi
 rm -f "$gen_fragment.tmp"
 
 # ---- 4/5. the native kernel: bzImage ------------------------------------------
-if [ $flavour = native ]; then
-    say "building the native bzImage in $OBJ (make -j$JOBS, $(git_src log -1 --format=%s))"
+# kbuild TARGET LOG: the kernel's make for TARGET in $OBJ, its output in LOG.
+kbuild() {
+    local start
+    say "building $1 in $OBJ (make -j$JOBS, $(git_src log -1 --format=%s))"
     start=$(date +%s)
-    make -C "$SRC" O="$OBJ" ARCH=i386 LOCALVERSION= -j"$JOBS" bzImage >"$B/build-native.log" 2>&1 || {
-        grep -E -B2 -A6 'error|Error' "$B/build-native.log" | head -60 >&2
-        die "native kernel build failed; see $B/build-native.log"
+    make -C "$SRC" O="$OBJ" ARCH=i386 LOCALVERSION= -j"$JOBS" "$1" >"$2" 2>&1 || {
+        grep -E -B2 -A6 'error|Error' "$2" | head -60 >&2
+        die "kernel build ($1) failed; see $2"
     }
-    say "bzImage built in $(( $(date +%s) - start )) s"
+    say "$1 built in $(( $(date +%s) - start )) s"
+}
+
+if [ $flavour = native ]; then
+    kbuild bzImage "$B/build-native.log"
     mkinitramfs
     mkdir -p "$B/native"
     if ! cmp -s "$OBJ/arch/x86/boot/bzImage" "$B/native/bzImage"; then
@@ -203,13 +209,7 @@ if [ $flavour = native ]; then
 fi
 
 # ---- 4/5. vmlinux ------------------------------------------------------------
-say "building vmlinux (make -j$JOBS, $(git_src log -1 --format=%s))"
-start=$(date +%s)
-make -C "$SRC" O="$OBJ" ARCH=i386 LOCALVERSION= -j"$JOBS" vmlinux >"$B/build.log" 2>&1 || {
-    grep -E -B2 -A6 'error|Error' "$B/build.log" | head -60 >&2
-    die "kernel build failed; see $B/build.log"
-}
-say "vmlinux built in $(( $(date +%s) - start )) s"
+kbuild vmlinux "$B/build.log"
 # The initramfs as a separate module too (gen_init_cpio exists now).
 mkinitramfs
 objcopy --strip-debug "$OBJ/vmlinux" "$B/vmlinux.tmp"
