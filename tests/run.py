@@ -83,6 +83,7 @@ class Test:
         self.restarts = None      # restarts=N: the monitor must restart it exactly N times
         self.monlog = None        # monlog=REGEX: one of the monitor's lines about it must match
         self.nic = False          # boots with an e1000 on QEMU's restricted user network
+        self.cpuflags = None      # cpuflags=A+B: QEMU -cpu qemu32,+A,+B (CPU features to add)
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
         self.expect = None        # (kind, substring): ("killed"|"refused", text)
@@ -146,7 +147,8 @@ def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
     NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
     [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
-    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [monlog=REGEX] [modargs=WORDS] [args=WORDS]."""
+    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [cpuflags=FLAG[+FLAG]] [monlog=REGEX]
+    [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
         try:
@@ -215,6 +217,10 @@ def parse_manifest(text, where="tests.list"):
                 if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or (colon and parse_mem_kb(size) is None):
                     raise ManifestError("%s: bad drive= '%s' (NAME or NAME:SIZE)" % (here, val))
                 t.drive, t.drive_kb = name, parse_mem_kb(size) if colon else None
+            elif key == "cpuflags":
+                if not re.fullmatch(r"[a-z0-9_.-]+(\+[a-z0-9_.-]+)*", val):
+                    raise ManifestError("%s: bad cpuflags= '%s' (FLAG[+FLAG]...)" % (here, val))
+                t.cpuflags = val
             elif key in ("args", "modargs"):
                 setattr(t, key, val)
             else:
@@ -228,6 +234,8 @@ def parse_manifest(text, where="tests.list"):
             raise ManifestError("%s: drive= tests run on QEMU only, they cannot be strict" % here)
         if t.nic and t.strict:
             raise ManifestError("%s: nic tests run on QEMU only, they cannot be strict" % here)
+        if t.cpuflags and t.strict:
+            raise ManifestError("%s: cpuflags= tests run on QEMU only, they cannot be strict" % here)
         tests.append(t)
     check_drives(tests, where)
     return tests
@@ -262,9 +270,11 @@ def make_groups(tests, per_boot=PER_BOOT):
         if t.alone or (t.drive and not t.boot):
             groups.append([t])
             continue
-        if t.boot or t.icount or t.nic:
-            # icount tests boot only with icount tests, nic tests with nic tests
-            key = t.boot or "\0" + ("icount" if t.icount else "") + ("nic" if t.nic else "")
+        if t.boot or t.icount or t.nic or t.cpuflags:
+            # icount tests boot only with icount tests, nic tests with nic
+            # tests, cpuflags tests with those of the same flags
+            key = t.boot or "\0" + ("icount" if t.icount else "") + ("nic" if t.nic else "") + \
+                ("cpu:" + t.cpuflags if t.cpuflags else "")
             g = named.get(key)
             if g is None or len(g) == per_boot:
                 g = named[key] = []
@@ -657,6 +667,9 @@ def qemu_extras(group, drive_image):
         # QEMU's user network (slirp) with restrict=on: its DHCP server and
         # gateway answer, nothing is routed off the machine.
         extra += ["-netdev", "user,id=n0,restrict=on", "-device", "e1000,netdev=n0"]
+    flags = next((t.cpuflags for t in group if t.cpuflags), None)
+    if flags:
+        extra += ["-cpu", "qemu32," + ",".join("+" + f for f in flags.split("+"))]
     if any(t.icount for t in group):
         # Guest time follows the instruction count: timing tests do not
         # move with the host's load (../shared/notes/x86-facts.md).
@@ -823,7 +836,8 @@ def main(argv=None):
     if not opts.bochs_only:
         plan += [("tcg", i + 1, g) for i, g in enumerate(make_groups(tests, opts.per_boot))]
     if not opts.tcg_only:
-        on_bochs = [t for t in tests if (t.strict or opts.bochs_all) and not t.drive and not t.nic]
+        on_bochs = [t for t in tests if (t.strict or opts.bochs_all) and not t.drive and not t.nic
+                    and not t.cpuflags]
         plan += [("bochs", i + 1, g) for i, g in enumerate(make_groups(on_bochs, opts.per_boot))]
     if opts.list:
         for platform, n, g in plan:

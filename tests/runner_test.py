@@ -137,6 +137,17 @@ class DeviceManifestTest(unittest.TestCase):
         with self.assertRaises(run.ManifestError):
             tests("x nic strict")
 
+    def test_cpuflags(self):
+        t = tests("a\nu1 cpuflags=umip\nu2 cpuflags=umip+smep\nu3 cpuflags=umip\nb")
+        g = run.make_groups(t, 8)
+        self.assertEqual([[x.name for x in b] for b in g], [["u1", "u3"], ["u2"], ["a", "b"]])
+        self.assertEqual(run.qemu_extras(g[0], None), ["-cpu", "qemu32,+umip"])
+        self.assertEqual(run.qemu_extras(g[1], None), ["-cpu", "qemu32,+umip,+smep"])
+        self.assertEqual(run.qemu_extras(g[2], None), [])
+        for bad in ["x cpuflags=umip strict", "x cpuflags=", "x cpuflags=a,b"]:
+            with self.assertRaises(run.ManifestError):
+                tests(bad)
+
     def test_module_indexes(self):
         # a's extra module is module 1, so b is module 2: its refusal is found there.
         log = "\n".join(["(rv) d1 a: started", "(rv) module 2 (b.elf): refused: disk=next but no module",
