@@ -14,6 +14,7 @@
  */
 #include "abi.h"
 #include "console.h"
+#include "cpu.h"
 #include "devices.h"
 #include "domain.h"
 #include "elf.h"
@@ -30,7 +31,6 @@
 #define BOOT_STACK_PAGES 4
 
 extern int monitor_failures;
-extern const uint8_t fpu_init_state[512];
 
 struct layout {
     uint32_t virt_base, nr_pages, nr_mapped;

@@ -203,6 +203,25 @@ guest_copy_raw:
     EX_ENTRY guest_copy_raw.copy, guest_copy_raw.fault
     EX_ENTRY guest_copy_raw.copy_tail, guest_copy_raw.fault
 
+; ---- MSR writes the CPU may refuse -----------------------------------------
+; int wrmsr_safe(uint32_t msr, uint64_t value)
+; Returns 0, or -1 if WRMSR raised #GP (an MSR this CPU or emulator does not
+; have, or a reserved bit: SDM Vol. 2B WRMSR).  For the start-of-day MSRs
+; whose presence CPUID does not promise (monitor/cpu.c).
+global wrmsr_safe
+wrmsr_safe:
+    mov ecx, [esp + 4]
+    mov eax, [esp + 8]
+    mov edx, [esp + 12]
+.wr:
+    wrmsr
+    xor eax, eax
+    ret
+.fault:
+    mov eax, -1
+    ret
+    EX_ENTRY wrmsr_safe.wr, wrmsr_safe.fault
+
 ; ---- segment reload after LGDT ---------------------------------------------
 global reload_segments
 reload_segments:

@@ -11,7 +11,8 @@
  * stack, SS1:ESP1 the ring-1 stack the guest gave with stack_switch, which
  * the CPU uses when int 0x80 from ring 3 enters the guest kernel through a
  * direct trap gate (SDM Vol. 3A 7.2.1, 6.12.1).  The TSS has no I/O bitmap:
- * IN/OUT from ring 1 and 3 fault (SDM Vol. 1 18.5.2).
+ * IN/OUT from ring 1 and 3 fault (SDM Vol. 1 18.5.2).  There is no LDT:
+ * LDTR is null, so TI = 1 selectors fault (gdt_init).
  */
 #include "gdt.h"
 #include "abi.h"
@@ -75,6 +76,13 @@ void gdt_init(void)
     load(idle_gdt);
     reload_segments();
     ltr(MON_TSS_SEL);
+    /* A null LDTR: every TI = 1 selector then raises #GP(selector) (SDM
+     * Vol. 3A 3.5.1).  The loader leaves selector 0 in LDTR with a live
+     * hidden part (base 0, limit 0xffff), i.e. an LDT at linear 0 that a
+     * guest can map and fill with descriptors and call gates of its own.
+     * LLDT with a null selector marks it unusable; nothing loads it again
+     * (the #DF task's TSS holds LDT selector 0 too). */
+    lldt(0);
 }
 
 void gdt_domain_init(struct domain *d)

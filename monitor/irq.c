@@ -13,6 +13,7 @@
 #include "irq.h"
 #include "console.h"
 #include "domain.h"
+#include "paging.h"
 #include "time.h"
 #include "x86.h"
 
@@ -21,8 +22,41 @@
 
 static void (*handlers[16])(void);
 
+/*
+ * The I/O APIC, where there is one, is not used: the 8259 reaches the CPU
+ * through LINT0.  Its redirection entries are masked all the same, so none
+ * the firmware may have left live can raise a vector that is a guest's
+ * direct gate (82093AA datasheet 3.2.4).  It sits at the conventional
+ * 0xFEC00000 (the MP and ACPI tables may say otherwise: SMP will read
+ * them); a version register that reads all ones means nothing is there.
+ */
+#define IOAPIC_BASE 0xfec00000u
+#define IOAPIC_MASKED 0x10000u
+
+static uint32_t ioapic_mask_all(void)
+{
+    uint32_t have_apic, a, b, c;
+    cpuid(1, &a, &b, &c, &have_apic);
+    if (!(have_apic & (1u << 9)))
+        return 0;
+    volatile uint32_t *io = fixmap(FIXMAP_IOAPIC, IOAPIC_BASE);
+    io[0] = 1; /* IOAPICVER */
+    uint32_t ver = io[4];
+    if (ver == 0xffffffffu)
+        return 0;
+    uint32_t n = ((ver >> 16) & 0xff) + 1;
+    for (uint32_t i = 0; i < n; i++) {
+        io[0] = 0x10 + 2 * i; /* redirection entry i, low word */
+        io[4] = io[4] | IOAPIC_MASKED;
+    }
+    return n;
+}
+
 void irq_init(int with_pit)
 {
+    uint32_t n = ioapic_mask_all();
+    if (n)
+        mlog("irq: 8259 through LINT0; I/O APIC's %u entries masked\n", n);
     outb(PIC1, 0x11);                /* ICW1: edge triggered, cascade, ICW4 follows */
     outb(PIC2, 0x11);
     outb(PIC1 + 1, VEC_IRQ0);        /* ICW2: vector base */

@@ -3,11 +3,13 @@
  *
  * boot.asm has turned on PAE paging with the hole mapped; kmain() brings up
  * the console, the frame allocator (from the Multiboot memory map), the
- * monitor's page tables, GDT, TSS, IDT, FPU and interrupts, turns every
+ * monitor's page tables, GDT, TSS, IDT, interrupts and the rest of the CPU
+ * state guests run with (cpu.c), turns every
  * Multiboot module into a domain and hands the CPU to the scheduler.
  */
 #include "abi.h"
 #include "console.h"
+#include "cpu.h"
 #include "domain.h"
 #include "frame.h"
 #include "gdt.h"
@@ -25,7 +27,6 @@
 
 extern char mon_phys_start[], mon_phys_end[];
 extern uint64_t sched_quantum_ns, sched_ratelimit_ns;
-uint8_t fpu_init_state[512] __attribute__((aligned(16)));
 static struct monline monline;
 
 /* Multiboot structures live where the loader put them; we reach them through the direct map. */
@@ -71,18 +72,6 @@ static uint32_t memory_init(const struct multiboot_info *mbi)
     return top >= (1ull << 32) ? FRAME_MAX : (uint32_t)(top >> 12);
 }
 
-/* SSE state handling and x87 error reporting the modern way (SDM Vol. 3A 13.1). */
-static void fpu_init(void)
-{
-    uint32_t a, b, c, d;
-    cpuid(1, &a, &b, &c, &d);
-    if (!(d & (1u << 24)))
-        panic("this CPU has no FXSAVE/FXRSTOR");
-    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
-    __asm__ volatile("fninit; fxsave %0" : "=m"(fpu_init_state));
-}
-
 void monitor_exit(int failed)
 {
     if (monline.autoexit) {
@@ -113,10 +102,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     mm_init(max_mfn);
     gdt_init();
     idt_init();
-    fpu_init();
     time_init();
     timer_device_init();
     irq_init(strcmp(timer_device_name(), "PIT") == 0);
+    cpu_init();
     mlog("memory: %u MiB free for domains and the monitor\n", frames_free_count() / 256);
 
     uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;

@@ -36,6 +36,7 @@ void unmap_frames(void);
 void *fixmap(unsigned slot, uint32_t pa);
 #define FIXMAP_LAPIC 0
 #define FIXMAP_NIC 1      /* slots 1 .. the NIC's MMIO pages (drivers/e1000.c) */
+#define FIXMAP_IOAPIC 511 /* the I/O APIC's registers (irq.c) */
 /* Zeroes frame mfn through the window. */
 void zero_frame(uint32_t mfn);
 

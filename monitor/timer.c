@@ -15,11 +15,19 @@
 #include "paging.h"
 #include "x86.h"
 
+#define APIC_VERSION 0x30
+#define APIC_TPR 0x80
 #define APIC_EOI 0xb0
 #define APIC_SVR 0xf0
+#define APIC_ESR 0x280
+#define APIC_LVT_CMCI 0x2f0
 #define APIC_LVT_TIMER 0x320
+#define APIC_LVT_THERMAL 0x330
+#define APIC_LVT_PERF 0x340
 #define APIC_LVT_LINT0 0x350
 #define APIC_LVT_LINT1 0x360
+#define APIC_LVT_ERROR 0x370
+#define APIC_LVT_MASKED 0x10000
 #define APIC_TMICT 0x380   /* initial count */
 #define APIC_TMCCT 0x390   /* current count */
 #define APIC_TDCR 0x3e0    /* divide configuration */
@@ -31,11 +39,24 @@ static uint32_t apic_khz;    /* timer ticks per ms, divide by 16 */
 static uint32_t rd(uint32_t reg) { return apic[reg / 4]; }
 static void wr(uint32_t reg, uint32_t v) { apic[reg / 4] = v; }
 
-static uint64_t rdmsr(uint32_t msr)
+/*
+ * The local vector table entries the monitor does not use, masked: the
+ * firmware may have left one pointing at a vector that is now a guest's
+ * direct gate (SDM Vol. 3A 10.5.1).  Which exist depends on the
+ * version register's "max LVT entry" (10.4.8).
+ */
+static void lvt_mask_unused(void)
 {
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return ((uint64_t)hi << 32) | lo;
+    uint32_t max_lvt = (rd(APIC_VERSION) >> 16) & 0xff;
+    wr(APIC_LVT_ERROR, APIC_LVT_MASKED | VEC_SPURIOUS);
+    if (max_lvt >= 4)
+        wr(APIC_LVT_PERF, APIC_LVT_MASKED | VEC_SPURIOUS);
+    if (max_lvt >= 5)
+        wr(APIC_LVT_THERMAL, APIC_LVT_MASKED | VEC_SPURIOUS);
+    if (max_lvt >= 6)
+        wr(APIC_LVT_CMCI, APIC_LVT_MASKED | VEC_SPURIOUS);
+    wr(APIC_ESR, 0); /* write, then read, clears the error status (10.5.3) */
+    (void)rd(APIC_ESR);
 }
 
 /* Ticks of the APIC timer in 10 ms of PIT channel 2. */
@@ -67,11 +88,13 @@ void timer_device_init(void)
         mlog("timer: no local APIC, using the PIT one-shot\n");
         return;
     }
-    uint32_t base = (uint32_t)rdmsr(0x1b) & 0xfffff000u; /* IA32_APIC_BASE */
+    uint32_t base = (uint32_t)rdmsr(MSR_APIC_BASE) & 0xfffff000u;
     apic = fixmap(FIXMAP_LAPIC, base);
     wr(APIC_SVR, 0x100 | VEC_SPURIOUS);   /* software enable */
+    wr(APIC_TPR, 0);                      /* accept every vector */
     wr(APIC_LVT_LINT0, 0x700);            /* ExtINT: the 8259 still delivers COM1 */
     wr(APIC_LVT_LINT1, 0x400);            /* NMI */
+    lvt_mask_unused();
     wr(APIC_TDCR, 0x3);                   /* divide by 16 */
     wr(APIC_LVT_TIMER, VEC_TIMER);        /* one-shot, unmasked */
     uint32_t best = 0;

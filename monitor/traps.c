@@ -95,7 +95,8 @@ static int stack_linear(struct domain *d, uint32_t ss, uint32_t esp, uint32_t *l
 
 /*
  * Enters the guest at cs:eip as the CPU enters a handler through a gate
- * into ring 1 (SDM Vol. 3A 6.12.1): from ring 3 switch to the stack from
+ * into ring 1 (SDM Vol. 3A 6.12.1): from an outer ring (3, or 2 if the
+ * guest made DPL-2 segments and returned there) switch to the stack from
  * stack_switch and push SS, ESP; then EFLAGS (IF = the virtual IF), CS, EIP
  * and the error code if there is one.  A guest whose stack cannot take the
  * frame is killed; `what` names what was being delivered.
@@ -111,9 +112,10 @@ void push_guest_frame(struct domain *d, struct trap_frame *f, int has_err, uint3
     frame[k++] = f->eip;
     frame[k++] = f->cs & 0xffff;
     frame[k++] = eflags;
-    if ((f->cs & 3) == 3) {
+    if ((f->cs & 3) != 1) {
         if (!d->kernel_ss) {
-            domain_kill(d, "%s from ring 3 before stack_switch (eip 0x%x err 0x%x)", what, f->eip, err);
+            domain_kill(d, "%s from ring %u before stack_switch (eip 0x%x err 0x%x)", what,
+                        f->cs & 3, f->eip, err);
             sched_leave_dead();
         }
         frame[k++] = f->esp;

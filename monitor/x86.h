@@ -33,13 +33,35 @@
 #define CR0_MP 0x00000002u
 #define CR0_EM 0x00000004u
 #define CR0_TS 0x00000008u
+#define CR0_ET 0x00000010u
 #define CR0_NE 0x00000020u
 #define CR0_WP 0x00010000u
+#define CR0_AM 0x00040000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
+#define CR4_VME 0x00000001u
+#define CR4_PVI 0x00000002u
+#define CR4_TSD 0x00000004u
+#define CR4_DE 0x00000008u
 #define CR4_PAE 0x00000020u
+#define CR4_MCE 0x00000040u
 #define CR4_PGE 0x00000080u
+#define CR4_PCE 0x00000100u
 #define CR4_OSFXSR 0x00000200u
 #define CR4_OSXMMEXCPT 0x00000400u
+#define CR4_UMIP 0x00000800u
+
+/* Model-specific registers (SDM Vol. 4 2.1) */
+#define MSR_APIC_BASE 0x0000001bu
+#define MSR_SYSENTER_CS 0x00000174u
+#define MSR_SYSENTER_ESP 0x00000175u
+#define MSR_SYSENTER_EIP 0x00000176u
+#define MSR_DEBUGCTL 0x000001d9u
+#define MSR_PAT 0x00000277u
+#define MSR_EFER 0xc0000080u
+#define MSR_STAR 0xc0000081u
+#define MSR_TSC_AUX 0xc0000103u
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
@@ -79,5 +101,32 @@ struct __attribute__((packed)) dtr {
 static inline void lgdt(const struct dtr *d) { __asm__ volatile("lgdt %0" ::"m"(*d)); }
 static inline void lidt(const struct dtr *d) { __asm__ volatile("lidt %0" ::"m"(*d)); }
 static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" ::"r"(sel)); }
+static inline void lldt(uint16_t sel) { __asm__ volatile("lldt %0" ::"r"(sel)); }
+static inline uint16_t sldt(void) { uint16_t s; __asm__ volatile("sldt %0" : "=r"(s)); return s; }
+static inline uint16_t str(void) { uint16_t s; __asm__ volatile("str %0" : "=r"(s)); return s; }
+static inline uint32_t read_eflags(void) { uint32_t v; __asm__ volatile("pushfl; popl %0" : "=r"(v)); return v; }
+static inline void write_eflags(uint32_t v) { __asm__ volatile("pushl %0; popfl" ::"r"(v) : "memory", "cc"); }
+
+/* Debug registers (SDM Vol. 3B 17.2) */
+#define DR_WRITE(n)                                                                  \
+    static inline void write_dr##n(uint32_t v) { __asm__ volatile("mov %0, %%dr" #n ::"r"(v)); }
+DR_WRITE(0)
+DR_WRITE(1)
+DR_WRITE(2)
+DR_WRITE(3)
+DR_WRITE(6)
+DR_WRITE(7)
+#undef DR_WRITE
+static inline uint32_t read_dr7(void) { uint32_t v; __asm__ volatile("mov %%dr7, %0" : "=r"(v)); return v; }
+
+/* MSR access: a known MSR (the CPU has it, CPUID says so). */
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+/* entry.asm: 0, or -1 when the CPU refused (#GP): for MSRs CPUID cannot vouch for. */
+int wrmsr_safe(uint32_t msr, uint64_t v);
 
 #endif

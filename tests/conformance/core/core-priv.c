@@ -42,6 +42,9 @@ static void do_mov_to_cr3(void)
 static void do_mov_from_cr0(void) { __asm__ volatile("movl %%cr0, %%eax" ::: "eax"); }
 static void do_mov_to_cr4(void) { __asm__ volatile("movl %0, %%cr4" : : "r"(0x20)); }
 static void do_mov_to_dr7(void) { __asm__ volatile("movl %0, %%dr7" : : "r"(0x400)); }
+static void do_mov_from_dr7(void) { __asm__ volatile("movl %%dr7, %%eax" ::: "eax"); }
+static void do_rdmsr_sysenter(void) { __asm__ volatile("rdmsr" : : "c"(0x174) : "eax", "edx"); }
+static void do_sysexit(void) { __asm__ volatile("sysexit" ::: "memory"); }
 static void do_clts(void) { __asm__ volatile("clts"); }
 static void do_wbinvd(void) { __asm__ volatile("wbinvd" ::: "memory"); }
 static void do_invd(void) { __asm__ volatile("invd" ::: "memory"); }
@@ -60,6 +63,8 @@ static const struct {
     { "lmsw", do_lmsw },     { "mov-to-cr3", do_mov_to_cr3 },
     { "mov-from-cr0", do_mov_from_cr0 },                { "mov-to-cr4", do_mov_to_cr4 },
     { "mov-to-dr7", do_mov_to_dr7 },                    { "clts", do_clts },
+    { "mov-from-dr7", do_mov_from_dr7 },                { "rdmsr-sysenter", do_rdmsr_sysenter },
+    { "sysexit", do_sysexit },
     { "wbinvd", do_wbinvd }, { "invd", do_invd },       { "rdmsr", do_rdmsr },
     { "wrmsr", do_wrmsr },   { "rdpmc", do_rdpmc },     { "invlpg", do_invlpg },
 };
