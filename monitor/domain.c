@@ -74,6 +74,7 @@ static void end(struct domain *d)
     d->timer_deadline = 0;
     console_guest_flush(d);
     print_counts(d);
+    emulate_print_sites(d);
     print_profile(d);
     domain_print_memory(d);
     d->state = DOM_DEAD;

@@ -31,6 +31,14 @@ struct vtrap {            /* one entry of the guest's virtual IDT */
 /* Per-domain counters, for the console and for profiling. */
 enum emul_insn { EMUL_CLI, EMUL_STI, EMUL_HLT, EMUL_COUNT };
 
+/* Where ring-1 #GP(0)s that were not segment flips came from (emulate.c). */
+#define TRAP_SITES 8
+struct trap_site {
+    uint32_t lin;                /* linear address of the instruction */
+    uint32_t count;
+    const char *insn;            /* as emulate.c names it, "?" if it does not */
+};
+
 #define KSTACK_CANARY 0x52564b53u
 
 struct domain {
@@ -95,6 +103,8 @@ struct domain {
 
     /* accounting */
     uint32_t emulated[EMUL_COUNT];
+    struct trap_site trap_site[TRAP_SITES];
+    uint32_t trap_sites_lost;             /* traps at sites past the first TRAP_SITES */
     struct rv_vcpu_stats stats;
     uint32_t hc_count[RV_NR_HYPERCALLS];  /* per hypercall number (multicall entries too) */
     uint32_t trap_count[32];              /* exceptions taken, per vector */

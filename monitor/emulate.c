@@ -10,6 +10,11 @@
  * Every other privileged instruction kills the domain, naming it.
  * POPF never traps (in ring 1 it silently keeps IF), so it cannot be
  * emulated: guests write the virtual IF in shared_info instead.
+ *
+ * Each trap is also noted by site (linear address and instruction name,
+ * the first TRAP_SITES sites) and printed when the domain ends as
+ * `trapped: NAME@0xADDR=N ...`: a static checker of the image (tools/
+ * pvlint.py) must have found every one of them (tests/PROTOCOL.md).
  */
 #include "emulate.h"
 #include "console.h"
@@ -58,6 +63,35 @@ static int is_prefix(uint8_t b)
            b == 0x3e || b == 0x26 || b == 0x64 || b == 0x65 || b == 0xf0;
 }
 
+/* Counts one trap at linear address lin; insn names it, or is "?". */
+static void note_site(struct domain *d, uint32_t lin, const char *insn)
+{
+    for (int i = 0; i < TRAP_SITES; i++) {
+        struct trap_site *t = &d->trap_site[i];
+        if (t->count && t->lin == lin) {
+            t->count++;
+            return;
+        }
+        if (!t->count) {
+            *t = (struct trap_site){ lin, 1, insn };
+            return;
+        }
+    }
+    d->trap_sites_lost++;
+}
+
+void emulate_print_sites(struct domain *d)
+{
+    if (!d->trap_site[0].count)
+        return;
+    dlog(d, "trapped:");
+    for (int i = 0; i < TRAP_SITES && d->trap_site[i].count; i++)
+        kprintf(" %s@0x%x=%u", d->trap_site[i].insn, d->trap_site[i].lin, d->trap_site[i].count);
+    if (d->trap_sites_lost)
+        kprintf(" +%u at other sites", d->trap_sites_lost);
+    kprintf("\n");
+}
+
 static void emulated(struct domain *d, struct trap_frame *f, enum emul_insn which, uint32_t len)
 {
     d->emulated[which]++;
@@ -73,11 +107,13 @@ int emulate_privileged(struct domain *d, struct trap_frame *f)
     /* Byte by byte: the instruction may end just before an unmapped page. */
     while (ok && n < sizeof(b) && copy_from_guest(&b[n], lin + n, 1) == 0)
         n++;
-    if (n == 0)
-        return 0; /* cannot read it: let the guest see its #GP */
     uint32_t p = 0;
     while (p < 4 && is_prefix(b[p]))
         p++;
+    const char *name = n ? privileged_name(&b[p]) : 0;
+    note_site(d, lin, b[p] == 0xfa ? "cli" : b[p] == 0xfb ? "sti" : b[p] == 0xf4 ? "hlt" : name ? name : "?");
+    if (n == 0)
+        return 0; /* cannot read it: let the guest see its #GP */
     switch (b[p]) {
     case 0xfa:
         vcpu_info(d)->evtchn_upcall_mask = 1;
@@ -92,7 +128,6 @@ int emulate_privileged(struct domain *d, struct trap_frame *f)
         sched_block();
         return 1;
     }
-    const char *name = privileged_name(&b[p]);
     if (!name)
         return 0;
     domain_kill(d, "privileged instruction %s at 0x%x (eip 0x%x err 0x%x)", name, lin, f->eip, f->error);
