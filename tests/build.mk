@@ -5,6 +5,8 @@
 #                    and the strict tests on Bochs; the last line counts all
 #                    (and the Linux guest: make linux, one and two guests booted)
 #   make check-tcg   the same without Bochs and Linux (quick iteration)
+#   make pvlint      tools/pvlint.py on every guest image (and vmlinux if built), with
+#                    the trap check (tests/pvlint-suite.sh)
 #   make conformance every conformance test on QEMU TCG only
 #   make strict      the strict tests on Bochs only
 #
@@ -24,7 +26,11 @@ TEST_RESULTS := $(BUILD)/test-results
 RUNFLAGS     ?=
 RUN_TESTS    := $(PYTHON) tests/run.py --build $(BUILD) $(RUNFLAGS)
 
-.PHONY: check-tcg
+.PHONY: check-tcg pvlint
+
+pvlint: all
+	@bash tools/setup.sh check
+	@bash tests/pvlint-suite.sh $(BUILD) $(if $(wildcard $(BUILD)/linux/vmlinux),linux)
 
 # Host suites write their output to a file as well as the terminal; the
 # runner reads each one's closing "N passed, N failed" line and adds it in.
@@ -32,7 +38,8 @@ RUN_TESTS    := $(PYTHON) tests/run.py --build $(BUILD) $(RUNFLAGS)
 # runner's exit status says so.  Without tests/unit/unit.mk there is no
 # unit suite yet.
 UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
-               $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log
+               $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log \
+               $(TEST_RESULTS)/pvlint.log
 
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
 # target's own recipe, not a sub-make, so that when tests fail make adds a
@@ -44,16 +51,17 @@ define run-checks
 	@$(PYTHON) tests/runner_test.py >$(TEST_RESULTS)/runner.log 2>&1; true
 	@$(PYTHON) tools/check-abi-doc.py >$(TEST_RESULTS)/abi-doc.log 2>&1; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
+	@bash tests/pvlint-suite.sh $(BUILD) $2 >$(TEST_RESULTS)/pvlint.log 2>&1; true
 	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log))
 endef
 
 check:
-	@bash tools/setup.sh base bochs linux
+	@bash tools/setup.sh base bochs linux check
 	@$(SUBMAKE) all
 	$(call run-checks,,linux)
 
 check-tcg:
-	@bash tools/setup.sh base
+	@bash tools/setup.sh base check
 	@$(SUBMAKE) all
 	$(call run-checks,--tcg-only)
 

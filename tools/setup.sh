@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # tools/setup.sh: install what building and testing ringvisor needs on Debian 12.
 # Called by `make run`, `make check` and .ci/run; a no-op when all is present.
-# Usage: tools/setup.sh [base|bochs|linux]...   (default: base)
+# Usage: tools/setup.sh [base|bochs|linux|check]...   (default: base)
+# check: the test tools of make check and check-tcg: capstone for
+# tools/pvlint.py, clang with libFuzzer (compiler-rt) for tests/fuzz/.
 set -u
 want_base="nasm gcc gcc-multilib make qemu-system-x86 grub-pc-bin grub-common xorriso mtools python3"
 want_bochs="bochs bochs-term bochsbios vgabios"
 want_linux="linux-source-6.1 bc flex bison libelf-dev libssl-dev cpio xz-utils"
+want_check="python3-capstone clang libclang-rt-14-dev"
 
 missing=""
 need() { for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done; }
@@ -15,6 +18,7 @@ for set in "$@"; do
     base) need $want_base ;;
     bochs) need $want_bochs ;;
     linux) need $want_linux ;;
+    check) need $want_check ;;
     *) echo "setup.sh: unknown package set '$set'" >&2; exit 2 ;;
   esac
 done
