@@ -5,6 +5,7 @@
 #                    and the strict tests on Bochs; the last line counts all
 #                    (and the Linux guest: make linux, one and two guests booted)
 #   make check-tcg   the same without Bochs and Linux (quick iteration)
+#   make fuzz-host   libFuzzer on the monitor's parsers, FUZZ_SECONDS each (tests/fuzz/)
 #   make pvlint      tools/pvlint.py on every guest image (and vmlinux if built), with
 #                    the trap check (tests/pvlint-suite.sh)
 #   make conformance every conformance test on QEMU TCG only
@@ -18,6 +19,7 @@
 -include tests/framework/framework.mk
 -include tests/conformance/conformance.mk
 -include tests/bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 # Steps that must follow one another (set-up before any build) run as
 # sub-makes of the same top Makefile.
@@ -39,7 +41,7 @@ pvlint: all
 # unit suite yet.
 UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
                $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log \
-               $(TEST_RESULTS)/pvlint.log
+               $(TEST_RESULTS)/pvlint.log $(TEST_RESULTS)/fuzz.log
 
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
 # target's own recipe, not a sub-make, so that when tests fail make adds a
@@ -50,6 +52,7 @@ define run-checks
 	$(if $(wildcard tests/unit/unit.mk),@$(SUBMAKE) unit 2>&1 | tee $(TEST_RESULTS)/unit.log)
 	@$(PYTHON) tests/runner_test.py >$(TEST_RESULTS)/runner.log 2>&1; true
 	@$(PYTHON) tools/check-abi-doc.py >$(TEST_RESULTS)/abi-doc.log 2>&1; true
+	@$(SUBMAKE) fuzz-host 2>&1 | tee $(TEST_RESULTS)/fuzz.log; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
 	@bash tests/pvlint-suite.sh $(BUILD) $2 >$(TEST_RESULTS)/pvlint.log 2>&1; true
 	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log))

@@ -14,6 +14,7 @@
 #include "elfnote.h"
 #include "elf.h"
 #include "harness.h"
+#include "elf_sane.h"
 
 /* File layout of the good image. */
 #define PH_OFF 0x34
@@ -438,33 +439,6 @@ static uint32_t next_rand(void)
     return rng;
 }
 
-/* What a successful parse promises the domain builder. */
-static int result_sane(uint32_t len)
-{
-    if (out.nsegs == 0 || out.nsegs > ELF_MAX_SEGS)
-        return 0;
-    if (out.va_lo % RV_PAGE_SIZE || out.va_hi % RV_PAGE_SIZE || out.va_lo < RV_PAGE_SIZE ||
-        out.va_hi > RV_HOLE_START || out.va_lo >= out.va_hi)
-        return 0;
-    for (uint32_t i = 0; i < out.nsegs; i++) {
-        const struct elf_seg *s = &out.seg[i];
-        if (s->filesz > s->memsz || s->memsz == 0 ||
-            (uint64_t)s->offset + s->filesz > len ||
-            s->va < out.va_lo || (uint64_t)s->va + s->memsz > out.va_hi)
-            return 0;
-        for (uint32_t j = 0; j < i; j++)
-            if (s->va < (uint64_t)out.seg[j].va + out.seg[j].memsz &&
-                out.seg[j].va < (uint64_t)s->va + s->memsz)
-                return 0;
-    }
-    if (RV_ABI_VERSION_MAJOR(out.note.abi_version) != RV_ABI_MAJOR ||
-        (out.note.features & ~RV_FEATURES_SUPPORTED))
-        return 0;
-    if (out.note.hypercall_page % RV_PAGE_SIZE)
-        return 0;
-    return 1;
-}
-
 static void mutate(unsigned char *b, uint32_t len)
 {
     static const uint32_t interesting[] = { 0, 1, 0x7f, 0x80, 0xff, 0xfff, 0x1000, 0xffff,
@@ -508,7 +482,7 @@ TEST(elf_fuzz, "5000 random mutations of a good image never crash and never pass
             len = next_rand() % (IMAGE_LEN + 1);
         if (parse_bytes(m, len) == 0) {
             accepted++;
-            if (!result_sane(len) && insane++ < 5)
+            if (elf_image_sane(&out, len) && insane++ < 5)
                 unit_fail(__FILE__, __LINE__, "iteration %d: accepted an image it should not have", iter);
         } else if (why == NULL) {
             unit_fail(__FILE__, __LINE__, "iteration %d: refused without a reason", iter);

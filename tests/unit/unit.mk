@@ -19,7 +19,7 @@ UNIT_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 # host_names.h renames rvlib's string functions away from libc's.
 UNIT_CUT   := monitor/desc.c monitor/elf.c monitor/modline.c monitor/frame.c \
               drivers/prd.c libpvguest/string.c libpvguest/fmt.c
-UNIT_TESTS := tests/unit/harness.c $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := tests/unit/harness.c tests/unit/elf_sane.c $(sort $(wildcard tests/unit/test_*.c))
 
 # monitor/ is a quote-only include path: its elf.h must not hide the
 # host's <elf.h>, which test_elf.c uses to build images.
