@@ -4,7 +4,9 @@
 # once (tools/linux-test.sh), alone on Bochs (segment limits enforced: make
 # check-linux-strict), runs the device tests (tools/linux-devtest.sh:
 # ext2 on a virtio disk across boots and a kill, 64 MiB TCP between guests,
-# an HTTP fetch from the host's 127.0.0.1 through the uplink, a virtio hvc0), and prints one line per guest and check and the closing
+# an HTTP fetch from the host's 127.0.0.1 through the uplink, a virtio hvc0),
+# the shell through the console as a terminal (tools/linux-term.sh), and
+# prints one line per guest and check and the closing
 # `N passed, N failed` that tests/run.py folds into the summary.
 set -u
 build=${1:-build}
@@ -50,5 +52,15 @@ while read -r line; do
     esac
 done < <(echo "$out" | grep -E "^linux-devtest: [a-z-]+: (PASS|FAIL)")
 echo "$out" | grep -qE "^linux-devtest: [a-z-]+: " || { failed=$((failed + 1)); echo "FAIL linux-dev: no result"; }
+# The shell through the console as a terminal (tmux: a real pty).
+out=$(bash tools/linux-term.sh "$build/monitor.elf" "$build/linux/vmlinux" 2>&1)
+echo "$out" | sed 's/^/    /'
+while read -r line; do
+    case "$line" in
+    *": PASS") passed=$((passed + 1)); echo "PASS linux-term-${line#linux-term: }" ;;
+    *": FAIL"*) failed=$((failed + 1)); echo "FAIL linux-term-${line#linux-term: }" ;;
+    esac
+done < <(echo "$out" | grep -E "^linux-term: [a-z-]+: (PASS|FAIL)")
+echo "$out" | grep -qE "^linux-term: [a-z-]+: " || { failed=$((failed + 1)); echo "FAIL linux-term: no result"; }
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

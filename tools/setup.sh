@@ -5,7 +5,7 @@
 set -u
 want_base="nasm gcc gcc-multilib make qemu-system-x86 grub-pc-bin grub-common xorriso mtools python3"
 want_bochs="bochs bochs-term bochsbios vgabios"
-want_linux="linux-source-6.1 bc flex bison libelf-dev libssl-dev cpio xz-utils"
+want_linux="linux-source-6.1 bc flex bison libelf-dev libssl-dev cpio xz-utils tmux"
 
 missing=""
 need() { for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done; }
