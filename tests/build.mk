@@ -32,7 +32,7 @@ RUN_TESTS    := $(PYTHON) tests/run.py --build $(BUILD) $(RUNFLAGS)
 # runner's exit status says so.  Without tests/unit/unit.mk there is no
 # unit suite yet.
 UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
-               $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log
+               $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log $(TEST_RESULTS)/console.log
 
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
 # target's own recipe, not a sub-make, so that when tests fail make adds a
@@ -43,6 +43,7 @@ define run-checks
 	$(if $(wildcard tests/unit/unit.mk),@$(SUBMAKE) unit 2>&1 | tee $(TEST_RESULTS)/unit.log)
 	@$(PYTHON) tests/runner_test.py >$(TEST_RESULTS)/runner.log 2>&1; true
 	@$(PYTHON) tools/check-abi-doc.py >$(TEST_RESULTS)/abi-doc.log 2>&1; true
+	@$(PYTHON) tests/console_test.py $(BUILD) >$(TEST_RESULTS)/console.log 2>&1; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
 	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log))
 endef
