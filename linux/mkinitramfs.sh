@@ -66,7 +66,10 @@ if [ ! -x "$root/bin/rvbench" ] || [ "$here/rvbench.c" -nt "$root/bin/rvbench" ]
 fi
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$out/passwd.tmp"
 put "$root/etc/passwd" "$out/passwd.tmp"
-printf 'export PS1="ringvisor:\\w# "\n' >"$out/profile.tmp"
+# /init (a shell script, PID 1) does not act on the signals busybox's
+# poweroff and reboot send to PID 1: the login shell makes them immediate
+# (busybox syncs the disks first all the same).
+printf 'export PS1="ringvisor:\\w# "\nalias poweroff="poweroff -f" reboot="reboot -f" halt="poweroff -f"\n' >"$out/profile.tmp"
 put "$root/etc/profile" "$out/profile.tmp"
 
 # The applet list of Debian's busybox 1.35 that the init script and the

@@ -13,9 +13,11 @@
 #include "layout.h"
 #include "evtchn.h"
 #include "segfix.h"
+#include "termtext.h"
 
 #define MAX_DOMAINS 32
 #define CONSOLE_LINE_MAX 160
+#define CONSOLE_HIST_SIZE 16384  /* each domain's console history (console.c) */
 
 enum dom_state { DOM_FREE, DOM_RUNNABLE, DOM_RUNNING, DOM_BLOCKED, DOM_DEAD };
 
@@ -91,9 +93,14 @@ struct domain {
     uint64_t poll_deadline;
     int polling, poll_timed_out;
 
-    /* console */
-    char line[CONSOLE_LINE_MAX];
+    /* console (console.c, console_input.c) */
+    char hist[CONSOLE_HIST_SIZE];  /* everything it wrote, the last CONSOLE_HIST_SIZE bytes */
+    uint64_t hist_head;          /* bytes written in all: hist[hist_head % size] is next */
+    char line[CONSOLE_LINE_MAX]; /* the line view's line being built */
     uint32_t line_len;
+    struct line_clean clean;     /* ...and its unfinished UTF-8 sequence */
+    uint32_t flood_spent, flood_hidden;  /* the line view's flood limit */
+    uint64_t flood_ns;
     char in_ring[256];           /* serial input while it has the focus */
     uint32_t in_head, in_tail;
 

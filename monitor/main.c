@@ -97,6 +97,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     monline_parse((mbi->flags & MBI_CMDLINE) ? mb_ptr(mbi->cmdline, 1) : "", &monline);
     sched_quantum_ns = monline.quantum_ms * 1000000ull;
     sched_ratelimit_ns = monline.ratelimit_us * 1000ull;
+    console_set_mode(monline.console_lines ? CONSOLE_LINES : CONSOLE_TERMINAL);
     uint32_t max_mfn = memory_init(mbi);
     paging_init();
     mm_init(max_mfn);

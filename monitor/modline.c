@@ -434,10 +434,15 @@ int monline_parse(const char *s, struct monline *out)
     out->autoexit = 0;
     out->quantum_ms = DEFAULT_QUANTUM_MS;
     out->ratelimit_us = DEFAULT_RATELIMIT_US;
+    int console = -1; /* not given */
     for (s = skip_spaces(s); *s; s = skip_spaces(s + len)) {
         len = word_len(s);
         if (len == 8 && strncmp(s, "autoexit", 8) == 0)
             out->autoexit = 1;
+        else if (len == 13 && strncmp(s, "console=lines", 13) == 0)
+            console = 1;
+        else if (len == 16 && strncmp(s, "console=terminal", 16) == 0)
+            console = 0;
         else if (has_key(s, len, "quantum=") && len > 8 &&
                  parse_decimal(s + 8, len - 8, MAX_QUANTUM_MS, &q) == len - 8 && q >= 1)
             out->quantum_ms = (uint32_t)q;
@@ -445,5 +450,7 @@ int monline_parse(const char *s, struct monline *out)
                  parse_decimal(s + 10, len - 10, MAX_RATELIMIT_US, &q) == len - 10)
             out->ratelimit_us = (uint32_t)q;
     }
+    /* A run that leaves by itself is a test or a script: it reads lines. */
+    out->console_lines = console >= 0 ? console : out->autoexit;
     return 0;
 }

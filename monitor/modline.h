@@ -78,8 +78,10 @@ struct monline {
     int autoexit;         /* "autoexit" */
     uint32_t quantum_ms;  /* "quantum=N", default 10, 1..1000 */
     uint32_t ratelimit_us; /* "ratelimit=N": a woken domain preempts one that has run N us (0..100000, default 2000) */
+    int console_lines;    /* "console=lines": the line view for every domain, "console=terminal": the
+                           * focus's raw stream; default: lines with autoexit (automation), else terminal */
 };
-/* Unknown words, and quantum= (ratelimit=) values that are not 1..1000 (0..100000), are ignored (GRUB may add its own words); returns 0. */
+/* Unknown words, quantum= (ratelimit=) values that are not 1..1000 (0..100000) and console= values other than lines and terminal are ignored (GRUB may add its own words); returns 0. */
 int monline_parse(const char *s, struct monline *out);
 
 #endif

@@ -313,6 +313,7 @@ __attribute__((noreturn)) void sched_start(void)
     period_start = now_ns();
     for (;;) {
         reap();
+        console_poll(); /* monitor lines that waited for a quiet point in the focus's stream */
         scrub_some(SCRUB_CHUNK, scrub_should_stop); /* a dead domain's memory, between picks */
         new_period(now_ns());
         fire_due(now_ns()); /* due timers, even if their interrupt is still pending */

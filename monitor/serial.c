@@ -29,14 +29,21 @@ void serial_init(void)
     outb(COM1 + REG_IER, 0x01);          /* interrupt on received data */
 }
 
-void serial_putc(char c)
+/* One byte as it is (a guest's terminal stream). */
+void serial_putc_raw(char c)
 {
-    if (c == '\n')
-        serial_putc('\r');
     for (unsigned spin = 0; spin < 100000; spin++)
         if (inb(COM1 + REG_LSR) & LSR_THRE)
             break;
     outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+/* The monitor's text: a line ends with CR LF. */
+void serial_putc(char c)
+{
+    if (c == '\n')
+        serial_putc_raw('\r');
+    serial_putc_raw(c);
 }
 
 /* Waits until every byte has left the UART (an emulator that stops right

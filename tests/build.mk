@@ -40,7 +40,7 @@ pvlint: all
 # runner's exit status says so.  Without tests/unit/unit.mk there is no
 # unit suite yet.
 UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
-               $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log \
+               $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log $(TEST_RESULTS)/console.log \
                $(TEST_RESULTS)/pvlint.log $(TEST_RESULTS)/fuzz.log
 
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
@@ -52,6 +52,7 @@ define run-checks
 	$(if $(wildcard tests/unit/unit.mk),@$(SUBMAKE) unit 2>&1 | tee $(TEST_RESULTS)/unit.log)
 	@$(PYTHON) tests/runner_test.py >$(TEST_RESULTS)/runner.log 2>&1; true
 	@$(PYTHON) tools/check-abi-doc.py >$(TEST_RESULTS)/abi-doc.log 2>&1; true
+	@$(PYTHON) tests/console_test.py $(BUILD) >$(TEST_RESULTS)/console.log 2>&1; true
 	@$(SUBMAKE) fuzz-host 2>&1 | tee $(TEST_RESULTS)/fuzz.log; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
 	@bash tests/pvlint-suite.sh $(BUILD) $2 >$(TEST_RESULTS)/pvlint.log 2>&1; true

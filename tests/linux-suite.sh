@@ -4,7 +4,9 @@
 # once (tools/linux-test.sh), alone on Bochs (segment limits enforced: make
 # check-linux-strict), runs the device tests (tools/linux-devtest.sh:
 # ext2 on a virtio disk across boots and a kill, 64 MiB TCP between guests,
-# an HTTP fetch from the host's 127.0.0.1 through the uplink, a virtio hvc0), and prints one line per guest and check and the closing
+# an HTTP fetch from the host's 127.0.0.1 through the uplink, a virtio hvc0),
+# the shell through the console as a terminal (tools/linux-term.sh), and
+# prints one line per guest and check and the closing
 # `N passed, N failed` that tests/run.py folds into the summary.
 set -u
 build=${1:-build}
@@ -40,15 +42,23 @@ done
 # The same test on Bochs, the CPU that checks segment limits: Linux's TLS
 # (%gs:-N) works there only through the monitor's 4 GiB segment flips.
 boot_check linux-strict-1-guest --bochs
+# case_check TOOL NAME: runs tools/TOOL.sh, whose lines "TOOL: CASE: PASS|FAIL
+# ..." become "PASS|FAIL NAME-CASE" lines here.
+case_check() {
+    local tool=$1 name=$2 out line
+    out=$(bash "tools/$tool.sh" "$build/monitor.elf" "$build/linux/vmlinux" 2>&1)
+    echo "$out" | sed 's/^/    /'
+    while read -r line; do
+        case "$line" in
+        *": PASS") passed=$((passed + 1)); echo "PASS $name-${line#$tool: }" ;;
+        *": FAIL"*) failed=$((failed + 1)); echo "FAIL $name-${line#$tool: }" ;;
+        esac
+    done < <(echo "$out" | grep -E "^$tool: [a-z-]+: (PASS|FAIL)")
+    echo "$out" | grep -qE "^$tool: [a-z-]+: " || { failed=$((failed + 1)); echo "FAIL $name: no result"; }
+}
 # The device tests (virtio disks and network): one line per case.
-out=$(bash tools/linux-devtest.sh "$build/monitor.elf" "$build/linux/vmlinux" 2>&1)
-echo "$out" | sed 's/^/    /'
-while read -r line; do
-    case "$line" in
-    *": PASS") passed=$((passed + 1)); echo "PASS linux-dev-${line#linux-devtest: }" ;;
-    *": FAIL"*) failed=$((failed + 1)); echo "FAIL linux-dev-${line#linux-devtest: }" ;;
-    esac
-done < <(echo "$out" | grep -E "^linux-devtest: [a-z-]+: (PASS|FAIL)")
-echo "$out" | grep -qE "^linux-devtest: [a-z-]+: " || { failed=$((failed + 1)); echo "FAIL linux-dev: no result"; }
+case_check linux-devtest linux-dev
+# The shell through the console as a terminal (tmux: a real pty).
+case_check linux-term linux-term
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -7,7 +7,7 @@
 set -u
 want_base="nasm gcc gcc-multilib make qemu-system-x86 grub-pc-bin grub-common xorriso mtools python3"
 want_bochs="bochs bochs-term bochsbios vgabios"
-want_linux="linux-source-6.1 bc flex bison libelf-dev libssl-dev cpio xz-utils"
+want_linux="linux-source-6.1 bc flex bison libelf-dev libssl-dev cpio xz-utils tmux"
 want_check="python3-capstone clang libclang-rt-14-dev"
 
 missing=""

@@ -216,6 +216,22 @@ TEST(monline, "monitor line: autoexit, quantum=N (1..1000), other words ignored"
     CHECK_EQ(monline_parse("console=ttyS0 debug --", &mon), 0);
 }
 
+TEST(monline_console, "monitor line: console=lines|terminal, default lines with autoexit, terminal without")
+{
+    monline_parse("", &mon);
+    CHECK_EQ(mon.console_lines, 0);
+    monline_parse("autoexit", &mon);
+    CHECK_EQ(mon.console_lines, 1);
+    monline_parse("autoexit console=terminal", &mon);
+    CHECK_EQ(mon.console_lines, 0);
+    monline_parse("console=terminal autoexit", &mon);
+    CHECK_EQ(mon.console_lines, 0);
+    monline_parse("console=lines", &mon);
+    CHECK_EQ(mon.console_lines, 1);
+    monline_parse("console=line console=terminals console=", &mon);
+    CHECK_EQ(mon.console_lines, 0);
+}
+
 TEST(modline_sched, "weight=, cap= and restart= set the domain's scheduling and restart policy")
 {
     CHECK_EQ(parse("/g.elf"), 0);

@@ -17,7 +17,7 @@ UNIT_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Code under test: built exactly as the monitor builds it, except that
 # host_names.h renames rvlib's string functions away from libc's.
-UNIT_CUT   := monitor/desc.c monitor/elf.c monitor/modline.c monitor/frame.c \
+UNIT_CUT   := monitor/desc.c monitor/elf.c monitor/modline.c monitor/frame.c monitor/termtext.c \
               drivers/prd.c libpvguest/string.c libpvguest/fmt.c
 UNIT_TESTS := tests/unit/harness.c tests/unit/elf_sane.c $(sort $(wildcard tests/unit/test_*.c))
 

@@ -1,0 +1,122 @@
+/*
+ * monitor/console_input.c: the serial line's input and the console focus.
+ *
+ * One domain at a time has the focus: every byte typed goes to it (its
+ * virtio console if its driver is ready, else console_io's queue and a
+ * RV_VIRQ_CONSOLE event), control characters included, except Ctrl-A,
+ * which starts a monitor command: Ctrl-A n moves the focus to the next
+ * live domain, Ctrl-A Ctrl-A sends one Ctrl-A.  No other domain ever sees
+ * input.  When the focused domain ends, the focus moves on by itself.  In
+ * the terminal view (console.c) the domain with the focus also owns the
+ * output stream.
+ */
+#include "console.h"
+#include "devices.h"
+#include "domain.h"
+#include "evtchn.h"
+#include "serial.h"
+
+static struct domain *focus;
+static int escape; /* the previous byte was Ctrl-A */
+
+static int alive(const struct domain *d)
+{
+    return d && d->state != DOM_FREE && d->state != DOM_DEAD;
+}
+
+/* The next live domain after `from` (in id order). */
+static struct domain *next_focus(struct domain *from)
+{
+    unsigned start = from ? (unsigned)(from - domains) + 1 : 0;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = &domains[(start + i) % MAX_DOMAINS];
+        if (alive(d))
+            return d;
+    }
+    return 0;
+}
+
+static void set_focus(struct domain *d)
+{
+    focus = d;
+    if (d)
+        console_focus_changed(d);
+}
+
+struct domain *console_focus_peek(void)
+{
+    return alive(focus) ? focus : 0;
+}
+
+struct domain *console_focus(void)
+{
+    if (!alive(focus)) {
+        struct domain *d = next_focus(focus);
+        if (d != focus)
+            set_focus(d);
+    }
+    return console_focus_peek();
+}
+
+static void deliver(char c)
+{
+    struct domain *d = console_focus();
+    if (d && virtio_console_input(d, c))
+        return; /* its virtio console is ready: the byte went into a receive buffer */
+    if (!d || d->in_head - d->in_tail >= sizeof(d->in_ring))
+        return; /* nobody listens, or it does not read: drop, as a UART overrun would */
+    d->in_ring[d->in_head++ % sizeof(d->in_ring)] = c;
+    evtchn_send_virq(d, RV_VIRQ_CONSOLE);
+}
+
+static void command(char c)
+{
+    switch (c) {
+    case 'n': {
+        struct domain *d = next_focus(console_focus());
+        if (d && console_mode() == CONSOLE_LINES)
+            mlog("console input now goes to d%u %s\n", d->id, d->name);
+        set_focus(d);
+        break;
+    }
+    case 't':
+        sched_print_table();
+        break;
+    case 'm':
+        for (unsigned i = 0; i < MAX_DOMAINS; i++)
+            if (alive(&domains[i]))
+                domain_print_memory(&domains[i]);
+        break;
+    case 's':
+        switch_print();
+        break;
+    case 0x01:
+        deliver(c);
+        break;
+    default:
+        mlog("Ctrl-A then: n = next domain gets the console, t = CPU table, m = memory, "
+             "s = network switch, Ctrl-A = send Ctrl-A\n");
+    }
+}
+
+void console_input(void)
+{
+    int c;
+    while ((c = serial_getc()) >= 0) {
+        if (escape)
+            command((char)c);
+        else if (c != 0x01)
+            deliver((char)c);
+        escape = !escape && c == 0x01;
+    }
+}
+
+uint32_t console_read(struct domain *d, char *buf, uint32_t n)
+{
+    uint32_t i = 0;
+    if (d != console_focus())
+        return 0;
+    while (i < n && d->in_tail != d->in_head)
+        buf[i++] = d->in_ring[d->in_tail++ % sizeof(d->in_ring)];
+    return i;
+}
