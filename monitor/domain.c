@@ -55,6 +55,12 @@ static void print_profile(struct domain *d)
     for (int v = 0; v < 32; v++)
         if (d->trap_count[v])
             kprintf(" vec%d=%u", v, d->trap_count[v]);
+    /* #GPs the monitor resolved itself have names of their own (ABI.md "Profile counters") */
+    if (d->softint_count)
+        kprintf(" softint=%u", d->softint_count);
+    for (int i = 0; i < EMUL_COUNT; i++)
+        if (d->emulated[i])
+            kprintf(" %s=%u", emul_names[i], d->emulated[i]);
     if (d->segfix.count)
         kprintf(" segfix=%u", d->segfix.count);
     /* what the memory hypercalls did: entries written, operations by kind */

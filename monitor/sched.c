@@ -352,13 +352,19 @@ static void sleep(void)
     swtch(&current->ctx, sched_ctx);
 }
 
+/* Sleeps unless an event is already pending; the virtual IF is left alone
+ * (an event raised while masked still sets evtchn_upcall_pending). */
+void sched_wait_event(void)
+{
+    if (!vcpu_info(current)->evtchn_upcall_pending)
+        sleep();
+}
+
 /* SCHEDOP_block semantics: events on, sleep unless one is already pending. */
 void sched_block(void)
 {
-    struct rv_vcpu_info *vi = vcpu_info(current);
-    vi->evtchn_upcall_mask = 0;
-    if (!vi->evtchn_upcall_pending)
-        sleep();
+    vcpu_info(current)->evtchn_upcall_mask = 0;
+    sched_wait_event();
 }
 
 /* Sleeps until one of ports is pending or timeout (ns of system time) passes. */
