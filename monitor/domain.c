@@ -13,6 +13,7 @@
 #include "evtchn.h"
 #include "modline.h"
 #include "multiboot.h"
+#include "outcome.h"
 #include "frame.h"
 #include "layout.h"
 #include "mm.h"
@@ -20,7 +21,6 @@
 #include "scrub.h"
 #include "rvlib.h"
 
-int monitor_failures; /* domains that did not end with poweroff code 0 */
 
 void domain_print_memory(struct domain *d)
 {
@@ -96,7 +96,7 @@ void domain_kill(struct domain *d, const char *fmt, ...)
     va_end(ap);
     kprintf("\n");
     d->exit_reason = -1;
-    monitor_failures++;
+    outcome_domain_end(d);
     end(d);
 }
 
@@ -107,8 +107,7 @@ void domain_exit(struct domain *d, int reason, int code)
     dlog(d, "exit %s code %d\n", names[reason], code);
     d->exit_reason = reason;
     d->exit_code = code;
-    if (reason != RV_SHUTDOWN_POWEROFF || code != 0)
-        monitor_failures++;
+    outcome_domain_end(d);
     end(d);
 }
 

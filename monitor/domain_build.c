@@ -23,6 +23,7 @@
 #include "layout.h"
 #include "mm.h"
 #include "modline.h"
+#include "outcome.h"
 #include "multiboot.h"
 #include "paging.h"
 #include "rvlib.h"
@@ -30,7 +31,6 @@
 
 #define BOOT_STACK_PAGES 4
 
-extern int monitor_failures;
 
 struct layout {
     uint32_t virt_base, nr_pages, nr_mapped;
@@ -49,7 +49,7 @@ struct layout {
 static void refuse(int index, const char *path, const char *why)
 {
     mlog("module %d (%s): refused: %s\n", index, path, why);
-    monitor_failures++;
+    outcome_refused(index);
     unmap_frames();
 }
 
