@@ -20,6 +20,7 @@
 -include tests/conformance/conformance.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+-include tests/tutorial/tutorial.mk
 
 # Steps that must follow one another (set-up before any build) run as
 # sub-makes of the same top Makefile.
