@@ -10,5 +10,5 @@
 #include "virtio.h"
 #include "shared_info.h"
 #include "start_info.h"
-#include "layout.h"
+#include "abi_layout.h"
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pv-abi/layout.h: the size of every ABI structure and the offset and size
+ * pv-abi/abi_layout.h: the size of every ABI structure and the offset and size
  * of every field, as the compiler must see them (i386, gcc -m32).  ABI.md
  * "Structure layouts" states the same numbers for a port without a C
  * compiler; tools/check-abi-doc.py checks the two against each other, and
@@ -8,8 +8,8 @@
  * A change here is an ABI change (a new major, or a field appended with a
  * new minor: see ABI.md "Versions").
  */
-#ifndef RV_LAYOUT_H
-#define RV_LAYOUT_H
+#ifndef RV_ABI_LAYOUT_H
+#define RV_ABI_LAYOUT_H
 
 #if defined(__i386__)
 #define RV_SIZE(s, n) _Static_assert(sizeof(struct s) == (n), "sizeof(struct " #s ") == " #n)
