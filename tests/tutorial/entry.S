@@ -78,11 +78,12 @@ enter_user:
     push %ecx                /* EIP */
     iret
 
-/* The ring-3 task: two system calls, write then exit. */
+/* The ring-3 task: two system calls, write then exit.  It reads its
+ * message's address through DS, which is what a null DS would fault on. */
     .globl user_task
 user_task:
     mov $1, %eax
-    mov $user_msg, %ebx
+    mov user_msg_ptr, %ebx
     int $0x80
     mov $2, %eax
     xor %ebx, %ebx
@@ -90,6 +91,8 @@ user_task:
 2:  jmp 2b
 
     .section .rodata
+user_msg_ptr:
+    .long user_msg
 user_msg:
     .asciz "step 5: ring 3 says hello through int $0x80\n"
 
