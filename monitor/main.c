@@ -4,7 +4,8 @@
  * boot.asm has turned on PAE paging with the hole mapped; kmain() brings up
  * the console, the frame allocator (from the Multiboot memory map), the
  * monitor's page tables, GDT, TSS, IDT, interrupts and the rest of the CPU
- * state guests run with (cpu.c), turns every
+ * state guests run with (cpu.c), starts the other CPUs, which park
+ * (smp.c), turns every
  * Multiboot module into a domain and hands the CPU to the scheduler.
  */
 #include "abi.h"
@@ -23,6 +24,7 @@
 #include "paging.h"
 #include "rvlib.h"
 #include "serial.h"
+#include "smp.h"
 #include "time.h"
 #include "x86.h"
 
@@ -96,6 +98,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     timer_device_init();
     irq_init(strcmp(timer_device_name(), "PIT") == 0);
     cpu_init();
+    smp_init(!monline.no_acpi);
     mlog("memory: %u MiB free for domains and the monitor\n", frames_free_count() / 256);
 
     uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;

@@ -449,6 +449,7 @@ int monline_parse(const char *s, struct monline *out)
     size_t len;
 
     out->autoexit = 0;
+    out->no_acpi = 0;
     out->quantum_ms = DEFAULT_QUANTUM_MS;
     out->ratelimit_us = DEFAULT_RATELIMIT_US;
     int console = -1; /* not given */
@@ -456,6 +457,8 @@ int monline_parse(const char *s, struct monline *out)
         len = word_len(s);
         if (len == 8 && strncmp(s, "autoexit", 8) == 0)
             out->autoexit = 1;
+        else if (len == 8 && strncmp(s, "acpi=off", 8) == 0)
+            out->no_acpi = 1;
         else if (len == 13 && strncmp(s, "console=lines", 13) == 0)
             console = 1;
         else if (len == 16 && strncmp(s, "console=terminal", 16) == 0)

@@ -80,6 +80,7 @@ struct monline {
     uint32_t ratelimit_us; /* "ratelimit=N": a woken domain preempts one that has run N us (0..100000, default 2000) */
     int console_lines;    /* "console=lines": the line view for every domain, "console=terminal": the
                            * focus's raw stream; default: lines with autoexit (automation), else terminal */
+    int no_acpi;          /* "acpi=off": find the CPUs from the MP table only (smp.c) */
 };
 /* Unknown words, quantum= (ratelimit=) values that are not 1..1000 (0..100000) and console= values other than lines and terminal are ignored (GRUB may add its own words); returns 0. */
 int monline_parse(const char *s, struct monline *out);
