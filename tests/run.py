@@ -84,6 +84,7 @@ class Test:
         self.monlog = None        # monlog=REGEX: one of the monitor's lines about it must match
         self.nic = False          # boots with an e1000 on QEMU's restricted user network
         self.cpuflags = None      # cpuflags=A+B: QEMU -cpu qemu32,+A,+B (CPU features to add)
+        self.smp = 1              # smp=N: QEMU -smp N, multi-threaded TCG (the monitor starts N CPUs)
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
         self.expect = None        # (kind, substring): ("killed"|"refused", text)
@@ -147,7 +148,7 @@ def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
     NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
     [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
-    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [cpuflags=FLAG[+FLAG]] [monlog=REGEX]
+    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [cpuflags=FLAG[+FLAG]] [smp=N] [monlog=REGEX]
     [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -221,6 +222,10 @@ def parse_manifest(text, where="tests.list"):
                 if not re.fullmatch(r"[a-z0-9_.-]+(\+[a-z0-9_.-]+)*", val):
                     raise ManifestError("%s: bad cpuflags= '%s' (FLAG[+FLAG]...)" % (here, val))
                 t.cpuflags = val
+            elif key == "smp":
+                if not re.fullmatch(r"[1-9]|1[0-6]", val):
+                    raise ManifestError("%s: bad smp= '%s' (1-16)" % (here, val))
+                t.smp = int(val)
             elif key in ("args", "modargs"):
                 setattr(t, key, val)
             else:
@@ -236,6 +241,10 @@ def parse_manifest(text, where="tests.list"):
             raise ManifestError("%s: nic tests run on QEMU only, they cannot be strict" % here)
         if t.cpuflags and t.strict:
             raise ManifestError("%s: cpuflags= tests run on QEMU only, they cannot be strict" % here)
+        if t.smp > 1 and t.strict:
+            raise ManifestError("%s: smp= tests run on QEMU only, they cannot be strict" % here)
+        if t.smp > 1 and t.icount:
+            raise ManifestError("%s: smp= and icount exclude each other (icount is single-threaded TCG)" % here)
         tests.append(t)
     check_drives(tests, where)
     return tests
@@ -270,11 +279,12 @@ def make_groups(tests, per_boot=PER_BOOT):
         if t.alone or (t.drive and not t.boot):
             groups.append([t])
             continue
-        if t.boot or t.icount or t.nic or t.cpuflags:
+        if t.boot or t.icount or t.nic or t.cpuflags or t.smp > 1:
             # icount tests boot only with icount tests, nic tests with nic
-            # tests, cpuflags tests with those of the same flags
+            # tests, cpuflags tests with those of the same flags, smp= ones
+            # with those of the same CPU count
             key = t.boot or "\0" + ("icount" if t.icount else "") + ("nic" if t.nic else "") + \
-                ("cpu:" + t.cpuflags if t.cpuflags else "")
+                ("cpu:" + t.cpuflags if t.cpuflags else "") + ("smp:%d" % t.smp if t.smp > 1 else "")
             g = named.get(key)
             if g is None or len(g) == per_boot:
                 g = named[key] = []
@@ -593,6 +603,11 @@ class Runner:
             cmd = [os.path.join(tools, "run-qemu.sh"), "--serial", serial,
                    "--mem", str(machine_megs(group)),
                    "--kernel", rel(self.monitor), "--append", moncmd]
+            smp = max(t.smp for t in group)
+            if smp > 1:
+                # The monitor starts every CPU (monitor/smp.c); run-qemu.sh
+                # runs them on multi-threaded TCG, at once as on SMP hardware.
+                cmd += ["--smp", str(smp)]
             for t in group:
                 cmd += ["--module", t.module_string(rel(self.image(t)))]
                 cmd += [a for f in self.files(t)[1:] for a in ("--module", rel(f))]
