@@ -98,7 +98,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     timer_device_init();
     irq_init(strcmp(timer_device_name(), "PIT") == 0);
     cpu_init();
-    smp_init(!monline.no_acpi);
+    smp_init(!monline.no_acpi, monline.apic_extra);
     mlog("memory: %u MiB free for domains and the monitor\n", frames_free_count() / 256);
 
     uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;

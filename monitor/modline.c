@@ -450,6 +450,7 @@ int monline_parse(const char *s, struct monline *out)
 
     out->autoexit = 0;
     out->no_acpi = 0;
+    out->apic_extra = -1;
     out->quantum_ms = DEFAULT_QUANTUM_MS;
     out->ratelimit_us = DEFAULT_RATELIMIT_US;
     int console = -1; /* not given */
@@ -459,6 +460,9 @@ int monline_parse(const char *s, struct monline *out)
             out->autoexit = 1;
         else if (len == 8 && strncmp(s, "acpi=off", 8) == 0)
             out->no_acpi = 1;
+        else if (has_key(s, len, "apic-extra=") && len > 11 &&
+                 parse_decimal(s + 11, len - 11, 254, &q) == len - 11)
+            out->apic_extra = (int)q;
         else if (len == 13 && strncmp(s, "console=lines", 13) == 0)
             console = 1;
         else if (len == 16 && strncmp(s, "console=terminal", 16) == 0)

@@ -81,6 +81,8 @@ struct monline {
     int console_lines;    /* "console=lines": the line view for every domain, "console=terminal": the
                            * focus's raw stream; default: lines with autoexit (automation), else terminal */
     int no_acpi;          /* "acpi=off": find the CPUs from the MP table only (smp.c) */
+    int apic_extra;       /* "apic-extra=N": also start local APIC id N, listed or not (-1: none);
+                           * a test of smp.c's no-answer path */
 };
 /* Unknown words, quantum= (ratelimit=) values that are not 1..1000 (0..100000) and console= values other than lines and terminal are ignored (GRUB may add its own words); returns 0. */
 int monline_parse(const char *s, struct monline *out);

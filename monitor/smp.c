@@ -143,7 +143,7 @@ static void list_cpus(const uint8_t *ids, int n, const char *source)
     mlog("smp: %d CPU%s in the %s, APIC ids%s\n", n, n == 1 ? "" : "s", source, line);
 }
 
-void smp_init(int use_acpi)
+void smp_init(int use_acpi, int extra_apic)
 {
     uint8_t ids[CPU_MAX * 2];
     const char *source;
@@ -159,6 +159,10 @@ void smp_init(int use_acpi)
         return;
     }
     list_cpus(ids, n, source);
+    if (extra_apic >= 0 && n < CPU_MAX * 2) {
+        mlog("smp: apic-extra=%d: one more APIC id to try\n", extra_apic);
+        ids[n++] = (uint8_t)extra_apic;
+    }
     if (n > 1)
         trampoline_setup();
     uint32_t next = 1;

@@ -51,7 +51,9 @@ static inline struct cpu *this_cpu(void)
 int cpus_discover(uint8_t *ids, int max, int use_acpi, const char **source);
 
 /* smp.c: find the processors and start every AP (after cpu_init, before
- * any domain is built); each parks once started. */
-void smp_init(int use_acpi);
+ * any domain is built); each parks once started.  extra_apic >= 0: one
+ * more APIC id to try (the monitor's apic-extra=, a test of the path of
+ * an AP that does not answer). */
+void smp_init(int use_acpi, int extra_apic);
 
 #endif

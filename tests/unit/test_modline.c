@@ -184,6 +184,21 @@ TEST(modline_cmdline_long, "a guest command line longer than RV_CMDLINE_MAX-1 is
 
 static struct monline mon;
 
+TEST(monline_smp, "monitor line: acpi=off and apic-extra=N (0..254) for smp.c")
+{
+    monline_parse("", &mon);
+    CHECK_EQ(mon.no_acpi, 0);
+    CHECK_EQ(mon.apic_extra, -1);
+    monline_parse("autoexit acpi=off apic-extra=7", &mon);
+    CHECK_EQ(mon.no_acpi, 1);
+    CHECK_EQ(mon.apic_extra, 7);
+    monline_parse("acpi=on acpi=offx apic-extra=255 apic-extra= apic-extra=3x", &mon);
+    CHECK_EQ(mon.no_acpi, 0);
+    CHECK_EQ(mon.apic_extra, -1);
+    monline_parse("apic-extra=0", &mon);
+    CHECK_EQ(mon.apic_extra, 0);
+}
+
 TEST(monline, "monitor line: autoexit, quantum=N (1..1000), other words ignored")
 {
     memset(&mon, 0x5a, sizeof mon);
