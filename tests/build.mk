@@ -43,7 +43,7 @@ pvlint: all
 UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
                $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log $(TEST_RESULTS)/console.log \
                $(TEST_RESULTS)/pvlint.log $(TEST_RESULTS)/fuzz.log $(TEST_RESULTS)/outcome.log \
-               $(TEST_RESULTS)/tutorial.log
+               $(TEST_RESULTS)/tutorial.log $(TEST_RESULTS)/smp.log
 
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
 # target's own recipe, not a sub-make, so that when tests fail make adds a
@@ -57,6 +57,7 @@ define run-checks
 	@$(PYTHON) tests/console_test.py $(BUILD) >$(TEST_RESULTS)/console.log 2>&1; true
 	@$(PYTHON) tests/outcome_test.py $(BUILD) >$(TEST_RESULTS)/outcome.log 2>&1; true
 	@$(PYTHON) tests/tutorial_test.py $(BUILD) >$(TEST_RESULTS)/tutorial.log 2>&1; true
+	@$(PYTHON) tests/smp_test.py $(if $(findstring --tcg-only,$1),--no-bochs) $(BUILD) >$(TEST_RESULTS)/smp.log 2>&1; true
 	@$(SUBMAKE) fuzz-host 2>&1 | tee $(TEST_RESULTS)/fuzz.log; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
 	@bash tests/pvlint-suite.sh $(BUILD) $2 >$(TEST_RESULTS)/pvlint.log 2>&1; true
