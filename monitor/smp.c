@@ -15,9 +15,9 @@
  *
  * The trampoline page: real mode needs code below 1 MiB; main.c keeps the
  * whole first MiB out of the frame allocator (frames_reserve(0, 1 MiB)),
- * so no domain can ever be given the page.  It is a page the memory map
- * calls RAM, below the Multiboot data QEMU and GRUB put at 0x9000 and up:
- * TRAMP_PA.  What was there (nothing the monitor uses) is overwritten.
+ * so no domain can ever be given the page, and picks one the memory map
+ * calls RAM that holds none of the loader's data (trampoline_page).  What
+ * was there (nothing the monitor uses) is overwritten.
  */
 #include "smp.h"
 #include "console.h"
@@ -31,7 +31,6 @@
 #include "time.h"
 #include "x86.h"
 
-#define TRAMP_PA 0x7000u        /* SIPI vector 0x07 */
 #define AP_TIMEOUT_MS 200
 
 /* Local APIC registers (SDM Vol. 3A Table 10-1) and ICR fields (10.6.1). */
@@ -55,6 +54,7 @@ static pte_t ap_low_l2[512] __attribute__((aligned(4096)));
 
 extern char ap_tramp16[], ap_tramp16_end[];
 extern uint32_t ap_boot_esp;
+static uint32_t tramp_page;     /* physical; the STARTUP IPI's vector is its page number */
 
 static void delay_us(uint64_t us)
 {
@@ -107,7 +107,7 @@ static void trampoline_setup(void)
     uint32_t len = (uint32_t)(ap_tramp16_end - ap_tramp16);
     if (len > 4096)
         panic("smp: trampoline is %u bytes, more than a page", len);
-    memcpy(PA2VA(TRAMP_PA), PA2VA(ap_tramp16), len); /* .boot is linked at its physical address */
+    memcpy(PA2VA(tramp_page), PA2VA(ap_tramp16), len); /* .boot is linked at its physical address */
     ap_low_l2[0] = PG_PS | PG_RW | PG_P;
     ap_pdpt[0] = VA2PA(ap_low_l2) | PG_P;
     for (int i = 1; i < 4; i++)
@@ -122,14 +122,19 @@ static const char *start_ap(struct cpu *c)
         return "INIT IPI not accepted by the local APIC";
     delay_us(10000);
     for (int sipi = 0; sipi < 2; sipi++) {
-        if (ipi(c->apic_id, ICR_STARTUP | (TRAMP_PA >> 12)) < 0)
+        if (ipi(c->apic_id, ICR_STARTUP | (tramp_page >> 12)) < 0)
             return "STARTUP IPI not accepted by the local APIC";
         delay_us(200);
     }
     uint64_t end = now_ns() + AP_TIMEOUT_MS * 1000000ull;
     while (!c->online)
-        if (now_ns() > end)
+        if (now_ns() > end) {
+            /* INIT again: a slow AP goes back to waiting for a SIPI
+             * (SDM Vol. 3A 8.4.1) instead of starting later on a stack
+             * ap_boot_esp by then gives the next AP. */
+            ipi(c->apic_id, ICR_INIT | ICR_ASSERT);
             return "no answer to INIT-SIPI-SIPI within 200 ms";
+        }
     return 0;
 }
 
@@ -143,7 +148,7 @@ static void list_cpus(const uint8_t *ids, int n, const char *source)
     mlog("smp: %d CPU%s in the %s, APIC ids%s\n", n, n == 1 ? "" : "s", source, line);
 }
 
-void smp_init(int use_acpi, int extra_apic)
+void smp_init(int use_acpi, int extra_apic, uint32_t tramp_pa)
 {
     uint8_t ids[CPU_MAX * 2];
     const char *source;
@@ -163,6 +168,11 @@ void smp_init(int use_acpi, int extra_apic)
         mlog("smp: apic-extra=%d: one more APIC id to try\n", extra_apic);
         ids[n++] = (uint8_t)extra_apic;
     }
+    if (n > 1 && !tramp_pa) {
+        mlog("smp: no free RAM page below 1 MiB for the AP start-up code: one CPU\n");
+        return;
+    }
+    tramp_page = tramp_pa;
     if (n > 1)
         trampoline_setup();
     uint32_t next = 1;

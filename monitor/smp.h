@@ -53,7 +53,8 @@ int cpus_discover(uint8_t *ids, int max, int use_acpi, const char **source);
 /* smp.c: find the processors and start every AP (after cpu_init, before
  * any domain is built); each parks once started.  extra_apic >= 0: one
  * more APIC id to try (the monitor's apic-extra=, a test of the path of
- * an AP that does not answer). */
-void smp_init(int use_acpi, int extra_apic);
+ * an AP that does not answer).  tramp_pa: a free RAM page below 1 MiB
+ * (main.c), 0 if none. */
+void smp_init(int use_acpi, int extra_apic, uint32_t tramp_pa);
 
 #endif

@@ -111,8 +111,10 @@ void timer_device_init(void)
 
 /*
  * An AP's local APIC (smp.c): enabled, every LVT masked, its timer too.
- * The boot CPU keeps LINT0 as ExtINT for the 8259 (COM1) and is the only
- * one whose timer is programmed: guests run there alone at this stage.
+ * The boot CPU keeps LINT0 as ExtINT for the 8259 (COM1) and LINT1 as NMI,
+ * and is the only one whose timer is programmed: guests run there alone
+ * at this stage, and traps.c would take an NMI on an AP for one in the
+ * boot CPU's running domain.
  */
 void timer_device_init_ap(void)
 {
@@ -121,7 +123,7 @@ void timer_device_init_ap(void)
     wr(APIC_SVR, 0x100 | VEC_SPURIOUS);
     wr(APIC_TPR, 0);
     wr(APIC_LVT_LINT0, APIC_LVT_MASKED | 0x700);
-    wr(APIC_LVT_LINT1, 0x400);            /* NMI */
+    wr(APIC_LVT_LINT1, APIC_LVT_MASKED | 0x400);
     lvt_mask_unused();
     wr(APIC_TMICT, 0);
     wr(APIC_LVT_TIMER, APIC_LVT_MASKED | VEC_TIMER);
