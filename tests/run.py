@@ -835,6 +835,9 @@ def main(argv=None):
                     "tests/conformance/tests.list and tests/conformance/*/tests.list")
     ap.add_argument("--build", default="build", help="build directory (default: build)")
     ap.add_argument("--list", action="store_true", help="print the boots and exit")
+    ap.add_argument("--smp", type=int, default=0, metavar="N",
+                    help="boot every QEMU test with at least N CPUs (not the icount ones: "
+                    "icount is single-threaded TCG)")
     opts = ap.parse_args(argv)
     if opts.tcg_only and opts.bochs_only:
         ap.error("--tcg-only and --bochs-only exclude each other")
@@ -846,6 +849,9 @@ def main(argv=None):
         return 2
     if opts.filter:
         tests = [t for t in tests if any(s in t.name for s in opts.filter)]
+    for t in tests:
+        if opts.smp > t.smp and not t.icount:
+            t.smp = opts.smp
 
     plan = []   # (platform, n, group)
     if not opts.bochs_only:
