@@ -140,9 +140,9 @@ static const char *start_ap(struct cpu *c)
 
 static void list_cpus(const uint8_t *ids, int n, const char *source)
 {
-    char line[CPU_MAX * 5 + 8];
+    char line[CPU_MAX * 2 * 4 + 8]; /* up to CPU_MAX * 2 ids of up to 3 digits */
     uint32_t k = 0;
-    for (int i = 0; i < n && k + 5 < sizeof(line); i++)
+    for (int i = 0; i < n; i++)
         k += (uint32_t)rv_snprintf(line + k, sizeof(line) - k, " %u", ids[i]);
     line[k] = 0;
     mlog("smp: %d CPU%s in the %s, APIC ids%s\n", n, n == 1 ? "" : "s", source, line);
