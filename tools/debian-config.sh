@@ -14,6 +14,7 @@
 #    console=ttyS0 gets one from systemd's getty generator;
 #  - systemd-networkd with DHCP (v4 and v6 router advertisements) on every
 #    eth*/en* link: the uplink is the first virtio network device;
+#  - no apt-daily, e2scrub or fstrim timers;
 #  - nothing waits for the network (systemd-networkd-wait-online is off),
 #    so a guest on a switch without DHCP still boots promptly;
 #  - apt's sources as debootstrap wrote them (the mirror the image came from).
@@ -57,6 +58,12 @@ DHCP=yes
 EOF
 chroot "$ROOT" systemctl enable systemd-networkd.service >/dev/null 2>&1
 chroot "$ROOT" systemctl disable systemd-networkd-wait-online.service >/dev/null 2>&1 || true
+
+# No timers that reach the network or scan the disk behind the tests' and
+# benchmarks' backs (apt's daily runs, e2scrub, fstrim).
+for t in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer; do
+    chroot "$ROOT" systemctl disable "$t" >/dev/null 2>&1 || true
+done
 
 # A short DNS set-up for apt through QEMU's user network (its resolver).
 [ -L "$ROOT/etc/resolv.conf" ] || echo "nameserver 10.0.2.3" >"$ROOT/etc/resolv.conf"
