@@ -3,7 +3,9 @@
 #   make check       set up (with Bochs), build everything, then host unit
 #                    tests, the runner's own tests, conformance on QEMU TCG
 #                    and the strict tests on Bochs; the last line counts all
-#                    (and the Linux guest: make linux, one and two guests booted)
+#                    (and the Linux guest: make linux, one and two guests booted;
+#                    a short Debian boot, tests/debian_test.py --short, when
+#                    build/debian/rootfs.ext4 exists, else skipped)
 #   make check-tcg   the same without Bochs and Linux (quick iteration)
 #   make fuzz-host   libFuzzer on the monitor's parsers, FUZZ_SECONDS each (tests/fuzz/)
 #   make pvlint      tools/pvlint.py on every guest image (and vmlinux if built), with
@@ -55,8 +57,9 @@ define run-checks
 	@$(PYTHON) tests/console_test.py $(BUILD) >$(TEST_RESULTS)/console.log 2>&1; true
 	@$(SUBMAKE) fuzz-host 2>&1 | tee $(TEST_RESULTS)/fuzz.log; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
+	$(if $2,@$(PYTHON) tests/debian_test.py --short $(BUILD) 2>&1 | tee $(TEST_RESULTS)/debian.log; true)
 	@bash tests/pvlint-suite.sh $(BUILD) $2 >$(TEST_RESULTS)/pvlint.log 2>&1; true
-	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log))
+	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log $(TEST_RESULTS)/debian.log))
 endef
 
 check:
