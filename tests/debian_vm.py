@@ -43,7 +43,7 @@ class Machine:
     or native (one guest)."""
 
     def __init__(self, build, guests, native=False, uplink=True, mem="256M",
-                 qemu_extra=(), monitor_args="autoexit", log=None):
+                 qemu_extra=(), monitor_args="autoexit console=terminal", log=None):
         self.t0 = time.monotonic()
         self.buf = bytearray()
         self.cv = threading.Condition()
@@ -151,6 +151,8 @@ class Machine:
         out = self.text(start, m.start())
         # The command line's own echo (before stty -echo) ends with the typed marker.
         out = out.split("RVEND:$?:", 1)[-1]
+        if out.startswith(PROMPT):       # the previous command's prompt
+            out = out[len(PROMPT):]
         return int(m.group(1)), out.strip("\n")
 
     def close(self, timeout=120):
