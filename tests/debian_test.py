@@ -97,10 +97,16 @@ def userland_checks(m):
     check("dhcp", rc == 0 and "inet 10.0.2." in out, repr(out))
 
 
+def stress_cmd(stressor, secs, extra=""):
+    """stress-ng as nobody in /tmp: its exec stressor will not run as root."""
+    return ("(cd /tmp && setpriv --reuid=65534 --regid=65534 --clear-groups "
+            "stress-ng --%s 1 --timeout %d %s --metrics-brief 2>&1)" % (stressor, secs, extra))
+
+
 def stress_checks(m):
     bad = []
     for s in STRESSORS:
-        rc, out = m.run("stress-ng --%s 1 --timeout 3 --verify --metrics-brief 2>&1 | tail -6" % s, 120)
+        rc, out = m.run(stress_cmd(s, 3, "--verify") + " | tail -6", 120)
         ok = rc == 0 and "successful run completed" in out and not re.search(r"fail(ed|ure)[: ]+[1-9]", out)
         if not ok:
             bad.append(s)
@@ -192,7 +198,9 @@ def two_guests(build):
               for i in range(2)]
     m = vm.Machine(build, guests, uplink=False, log=logs_of(build, "ping"))
     t = m.login()
-    up2 = m.wait_for(r"\[d2 deb2\] .*login: |deb2 login", 0, 300)
+    # Not the focus: its lines come prefixed, and its getty's prompt (no
+    # newline) is held back; the issue line before it says it is up.
+    up2 = m.wait_for(r"\[d2 deb2\] Debian GNU/Linux 12 deb2 hvc0", 0, 300)
     if check("two-boot", t is not None and up2 is not None, "login 1 %s, guest 2 %s" % (t, bool(up2))):
         rc, out = m.run("ping -c 3 -W 5 192.168.7.2", 60)
         check("ping", rc == 0 and " 0% packet loss" in out, out[-300:])

@@ -151,6 +151,7 @@ class Machine:
         out = self.text(start, m.start())
         # The command line's own echo (before stty -echo) ends with the typed marker.
         out = out.split("RVEND:$?:", 1)[-1]
+        out = out.lstrip("\n")
         if out.startswith(PROMPT):       # the previous command's prompt
             out = out[len(PROMPT):]
         return int(m.group(1)), out.strip("\n")

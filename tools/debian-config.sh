@@ -13,7 +13,8 @@
 #    console that replaces it, both hvc0; the native reference kernel's
 #    console=ttyS0 gets one from systemd's getty generator;
 #  - systemd-networkd with DHCP (v4 and v6 router advertisements) on every
-#    eth*/en* link: the uplink is the first virtio network device;
+#    eth*/en* link: the uplink is the first virtio network device; an ip=
+#    on the kernel command line (systemd-network-generator) overrides it;
 #  - no apt-daily, e2scrub or fstrim timers;
 #  - nothing waits for the network (systemd-networkd-wait-online is off),
 #    so a guest on a switch without DHCP still boots promptly;
@@ -47,9 +48,12 @@ ln -sf /lib/systemd/system/serial-getty@.service \
     "$ROOT/etc/systemd/system/getty.target.wants/serial-getty@hvc0.service"
 
 mkdir -p "$ROOT/etc/systemd/network"
-cat >"$ROOT/etc/systemd/network/80-uplink.network" <<'EOF'
+rm -f "$ROOT/etc/systemd/network/80-uplink.network"
+cat >"$ROOT/etc/systemd/network/99-dhcp.network" <<'EOF'
 # ringvisor: DHCP on the virtio network devices (the uplink's DHCP server is
-# QEMU's user network, 10.0.2.2, when the monitor has net=switch:uplink)
+# QEMU's user network, 10.0.2.2, when the monitor has net=switch:uplink).
+# Last in order: a kernel command line's ip= (systemd-network-generator,
+# /run/systemd/network/90-*.network) comes first.
 [Match]
 Name=eth* en*
 

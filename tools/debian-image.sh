@@ -15,7 +15,8 @@
 #    DHCP on every en*/eth* link, systemd-resolved left out (not in minbase).
 # 3. packs it with mke2fs -d into a sparse ext4 image (DEBIAN_IMAGE_MB,
 #    default 1024) and checks it with e2fsck -fn.
-# An existing IMAGE is reused: delete it to rebuild.  Needs root (chroot,
+# An existing IMAGE is reused (delete it to rebuild) unless
+# tools/debian-config.sh changed since it was made.  Needs root (chroot,
 # mknod in debootstrap).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +28,15 @@ INCLUDE=systemd-sysv,udev,iproute2,procps,python3-minimal,stress-ng,e2fsprogs,ip
 say() { echo "  DEBIAN  $*"; }
 die() { echo "debian-image: $*" >&2; exit 1; }
 
-if [ -f "$IMG" ]; then say "$IMG exists (delete it to rebuild)"; exit 0; fi
+# The image is reused while tools/debian-config.sh is the one that made it;
+# after a change the kept tree is configured and packed again (no refetch).
+conf_hash=$(sha256sum "$top/tools/debian-config.sh" | cut -d' ' -f1)
+if [ -f "$IMG" ]; then
+    if [ "$(cat "$WORK/.config-hash" 2>/dev/null)" = "$conf_hash" ] || [ ! -f "$WORK/.bootstrapped" ]; then
+        say "$IMG exists (delete it to rebuild)"; exit 0
+    fi
+    say "tools/debian-config.sh changed: configuring and packing $IMG again (its changes are lost)"
+fi
 [ "$(id -u)" = 0 ] || die "debootstrap needs root"
 command -v debootstrap >/dev/null || die "debootstrap missing: run 'bash tools/setup.sh debian'"
 
@@ -72,4 +81,5 @@ truncate -s "${SIZE_MB}M" "$IMG.tmp"
 mke2fs -q -t ext4 -L debian-root -d "$ROOT" "$IMG.tmp" >/dev/null
 e2fsck -fn "$IMG.tmp" >"$WORK/e2fsck.log" 2>&1 || { cat "$WORK/e2fsck.log" >&2; die "the new image is not fsck-clean"; }
 mv "$IMG.tmp" "$IMG"
+echo "$conf_hash" >"$WORK/.config-hash"
 say "$IMG: $(du -m "$IMG" | cut -f1) MiB used of ${SIZE_MB} MiB"

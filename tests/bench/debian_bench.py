@@ -26,7 +26,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import debian_vm as vm  # noqa: E402
-from debian_test import STRESSORS  # noqa: E402
+from debian_test import STRESSORS, stress_cmd  # noqa: E402
 
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 METRIC = re.compile(r"metrc: \[\d+\] (\w[\w-]*)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")
@@ -60,7 +60,7 @@ def measure(build, native, secs, stressors):
         r["boot_guest_s"] = (r["boot_kernel_s"] or 0) + (r["boot_userspace_s"] or 0)
         r["stress"] = {}
         for s in stressors:
-            _, out = m.run("stress-ng --%s 1 --timeout %d --metrics-brief 2>&1" % (s, secs), 600)
+            _, out = m.run(stress_cmd(s, secs), 600)
             for mm in METRIC.finditer(out):
                 if mm.group(1) == s:
                     r["stress"][s] = float(mm.group(5))
