@@ -79,6 +79,10 @@ cat >"$ROOT/etc/systemd/journald.conf.d/ringvisor.conf" <<'EOF'
 SystemMaxUse=32M
 EOF
 
+# The in-guest check of a boot without a console to type on (Bochs):
+# linux/debian/rvcheck, run by systemd.run= on the kernel command line.
+install -D -m 755 "$(dirname "$0")/../linux/debian/rvcheck" "$ROOT/usr/local/sbin/rvcheck"
+
 # An empty machine-id: each copy of the image makes its own at first boot.
 : >"$ROOT/etc/machine-id"
 rm -f "$ROOT/var/lib/dbus/machine-id"
