@@ -12,8 +12,8 @@ console and checks what the guest answers:
               ALLOWED failed (each explained there); no oops, no killed domain
   userland    apt-get --version, python3 arithmetic, dpkg -l counts the
               packages, the uplink got its DHCP address (10.0.2.x)
-  stress      stress-ng, each stressor of STRESSORS for 3 s with --verify:
-              every one "successful run completed", no failure
+  stress      stress-ng, each stressor of STRESSORS for 3 s with --verify, as
+              nobody: every one "successful run completed" with bogo ops > 0
   poweroff    `systemctl poweroff`: the monitor reports exit poweroff code 0
   persist     a file written in one boot is there in the next (an IDE disk
               region, disk=ata0:...)
@@ -99,15 +99,30 @@ def userland_checks(m):
 
 def stress_cmd(stressor, secs, extra=""):
     """stress-ng as nobody in /tmp: its exec stressor will not run as root."""
+    # vm and mmap would map 256 MiB each by default: the whole guest.
     return ("(cd /tmp && setpriv --reuid=65534 --regid=65534 --clear-groups "
-            "stress-ng --%s 1 --timeout %d %s --metrics-brief 2>&1)" % (stressor, secs, extra))
+            "stress-ng --%s 1 --timeout %d %s --vm-bytes 64M --mmap-bytes 64M --metrics-brief 2>&1)"
+            % (stressor, secs, extra))
+
+
+METRIC = re.compile(r"metrc: \[\d+\] ([\w-]+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")
+
+
+def bogo_ops(out, stressor):
+    """(bogo ops, bogo ops/s in real time) of stressor from --metrics-brief, or None."""
+    for m in METRIC.finditer(out):
+        if m.group(1) == stressor:
+            return int(m.group(2)), float(m.group(6))
+    return None
 
 
 def stress_checks(m):
     bad = []
     for s in STRESSORS:
         rc, out = m.run(stress_cmd(s, 3, "--verify") + " | tail -6", 120)
-        ok = rc == 0 and "successful run completed" in out and not re.search(r"fail(ed|ure)[: ]+[1-9]", out)
+        ops = bogo_ops(out, s)
+        ok = (rc == 0 and "successful run completed" in out and ops is not None and ops[0] > 0
+              and not re.search(r"fail(ed|ure)[: ]+[1-9]", out))
         if not ok:
             bad.append(s)
             print("  stress-ng --%s: %s" % (s, out.strip().replace("\n", " | ")[-300:]))

@@ -10,8 +10,8 @@
 #    as / (ext4, errors=remount-ro), a tmpfs /tmp;
 #  - hostname `debian` (a module line's `-- systemd.hostname=NAME` overrides);
 #  - a getty on hvc0: the ringvisor console (hvc_ringvisor) or the virtio
-#    console that replaces it, both hvc0; the native reference kernel's
-#    console=ttyS0 gets one from systemd's getty generator;
+#    console that replaces it, both hvc0 (systemd's getty generator, from
+#    console=hvc0; natively console=ttyS0 gets one the same way);
 #  - systemd-networkd with DHCP (v4 and v6 router advertisements) on every
 #    eth*/en* link: the uplink is the first virtio network device; an ip=
 #    on the kernel command line (systemd-network-generator) overrides it;
@@ -41,11 +41,11 @@ EOF
 # Root logs in without a password (pam_unix in common-auth has nullok).
 chroot "$ROOT" passwd -d root >/dev/null
 
-# The console getty: hvc0 exists only once the driver probed it, so the unit
-# is wanted by getty.target and waits for dev-hvc0.device itself.
-mkdir -p "$ROOT/etc/systemd/system/getty.target.wants"
-ln -sf /lib/systemd/system/serial-getty@.service \
-    "$ROOT/etc/systemd/system/getty.target.wants/serial-getty@hvc0.service"
+# The console getty comes from systemd-getty-generator: serial-getty@ on
+# the console= device (hvc0 on ringvisor, ttyS0 natively) and on hvc0 when
+# it exists.  Not a static serial-getty@hvc0: the native kernel has no hvc0
+# and boot would wait 90 s for the device.
+rm -f "$ROOT/etc/systemd/system/getty.target.wants/serial-getty@hvc0.service"
 
 mkdir -p "$ROOT/etc/systemd/network"
 rm -f "$ROOT/etc/systemd/network/80-uplink.network"
