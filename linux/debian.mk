@@ -10,7 +10,10 @@
 #                      image, so writes persist), eth0 on the uplink (QEMU's
 #                      e1000 and user network, DHCP), a login on hvc0 (root, no
 #                      password).  Ctrl-A X quits QEMU; `poweroff` stops the guest.
-#   make check-debian  the Debian tests (tests/debian_test.py), on a copy of the image
+#   make check-debian  the Debian tests (tests/debian_test.py), on copies of the image
+#   make check-debian-strict  one Debian boot on Bochs (segment limits enforced;
+#                      tests/debian-bochs.sh: no console input there, the image's
+#                      rvcheck runs from the kernel command line and powers off)
 #   make bench-debian  boot time and stress-ng, ringvisor against the same kernel
 #                      native under the same QEMU (-icount), ratio table
 #
@@ -22,7 +25,7 @@ DEBIAN_CMDLINE ?= console=hvc0 root=/dev/vda ro
 # The whole image as the guest's disk: its size in 512-byte sectors.
 debian_sectors  = $(shell echo $$(( $$(stat -c %s $(DEBIAN_IMAGE)) / 512 )))
 
-.PHONY: debian-image run-debian check-debian bench-debian
+.PHONY: debian-image run-debian check-debian check-debian-strict bench-debian
 
 debian-image:
 	@bash tools/setup.sh debian
@@ -37,6 +40,10 @@ run-debian: linux debian-image $(BUILD)/monitor.elf
 
 check-debian: linux debian-image $(BUILD)/monitor.elf
 	@$(PYTHON) tests/debian_test.py $(BUILD)
+
+check-debian-strict: linux debian-image $(BUILD)/monitor.elf
+	@bash tools/setup.sh bochs
+	@bash tests/debian-bochs.sh $(BUILD)
 
 bench-debian: linux linux-native debian-image $(BUILD)/monitor.elf
 	@$(PYTHON) tests/bench/debian_bench.py $(BUILD)
