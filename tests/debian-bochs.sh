@@ -7,13 +7,15 @@
 # command line runs the image's /usr/local/sbin/rvcheck (linux/debian/rvcheck,
 # systemd.run=) once systemd is up, and powers off.  The image, a fresh copy,
 # is Bochs' ata0-slave (disk=ata1:...).  Passes when rvcheck reports
-# running (or degraded), the userland answers, its stressors complete, the
+# multi-user.target active and no failed unit, the userland answers, its stressors complete, the
 # guest powers off with code 0, and no oops or killed domain shows.
 # Prints PASS/FAIL lines and `N passed, N failed`; the log is
-# BUILD/debian/logs/bochs.log.  DEBIAN_BOCHS_TIMEOUT (default 3600 s).
+# BUILD/debian/logs/bochs.log.  DEBIAN_BOCHS_TIMEOUT (default 7200 s): Bochs is slow, about 2-3
+# million guest instructions a second here, and systemd's boot is billions
+# (issue 12: 18 min of Bochs reached sysinit.target).
 set -u
 build=${1:-build}
-timeout_s=${DEBIAN_BOCHS_TIMEOUT:-3600}
+timeout_s=${DEBIAN_BOCHS_TIMEOUT:-7200}
 src=$build/debian/rootfs.ext4
 if [ ! -f "$src" ] || [ ! -f "$build/linux/vmlinux" ]; then
     echo "SKIP debian-bochs: no $src or $build/linux/vmlinux (make debian-image linux)"
@@ -39,7 +41,7 @@ check() { if eval "$2"; then passed=$((passed + 1)); echo "PASS debian-bochs-$1"
 l() { sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$log" | tr -d '\r'; }
 echo "  Bochs ran ${secs} s (exit $rc); $(l | grep -a 'RVCHECK boot' | sed 's/.*RVCHECK //')"
 l | grep -a 'RVCHECK' | sed 's/^/  /'
-check state "l | grep -aqE 'RVCHECK state (running|degraded)'" "$(l | grep -a 'RVCHECK state' || echo 'no RVCHECK state line')"
+check state "l | grep -aq 'RVCHECK multi-user active' && l | grep -aqE 'RVCHECK failed *$'" "$(l | grep -aE 'RVCHECK (multi-user|failed)' || echo 'no RVCHECK lines')"
 check userland "l | grep -aq 'RVCHECK python3 42' && l | grep -aq 'RVCHECK apt apt 2'" "python3/apt did not answer"
 check stress "l | grep -a 'RVCHECK stress' | grep -q . && ! l | grep -a 'RVCHECK stress' | grep -q ' 0$'" "a stressor failed"
 check poweroff "l | grep -aq 'd1 deb1: exit poweroff code 0'" "no exit poweroff code 0"
