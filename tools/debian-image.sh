@@ -28,9 +28,10 @@ INCLUDE=systemd-sysv,udev,iproute2,procps,python3-minimal,stress-ng,e2fsprogs,ip
 say() { echo "  DEBIAN  $*"; }
 die() { echo "debian-image: $*" >&2; exit 1; }
 
-# The image is reused while tools/debian-config.sh is the one that made it;
+# The image is reused while tools/debian-config.sh and linux/debian/ are
+# what made it;
 # after a change the kept tree is configured and packed again (no refetch).
-conf_hash=$(sha256sum "$top/tools/debian-config.sh" | cut -d' ' -f1)
+conf_hash=$(cat "$top/tools/debian-config.sh" "$top"/linux/debian/* | sha256sum | cut -d" " -f1)
 if [ -f "$IMG" ]; then
     if [ "$(cat "$WORK/.config-hash" 2>/dev/null)" = "$conf_hash" ] || [ ! -f "$WORK/.bootstrapped" ]; then
         say "$IMG exists (delete it to rebuild)"; exit 0
