@@ -111,11 +111,34 @@ void console_input(void)
     }
 }
 
+/*
+ * A control domain's bytes for d (domctl CONSOLE_WRITE): they reach d as
+ * typed bytes would if it had the focus, through their own queue, so they
+ * never mix with the serial line's and need no focus.  Returns how many
+ * were taken (a full queue takes no more: the caller tries again).
+ */
+uint32_t console_inject(struct domain *d, const char *buf, uint32_t n)
+{
+    uint32_t i = 0;
+    for (; i < n; i++) {
+        if (virtio_console_input(d, buf[i]))
+            continue;
+        if (d->ctl_in_head - d->ctl_in_tail >= sizeof(d->ctl_in))
+            break;
+        d->ctl_in[d->ctl_in_head++ % sizeof(d->ctl_in)] = buf[i];
+    }
+    if (d->ctl_in_head != d->ctl_in_tail)
+        evtchn_send_virq(d, RV_VIRQ_CONSOLE);
+    return i;
+}
+
 uint32_t console_read(struct domain *d, char *buf, uint32_t n)
 {
     uint32_t i = 0;
+    while (i < n && d->ctl_in_tail != d->ctl_in_head)
+        buf[i++] = d->ctl_in[d->ctl_in_tail++ % sizeof(d->ctl_in)];
     if (d != console_focus())
-        return 0;
+        return i;
     while (i < n && d->in_tail != d->in_head)
         buf[i++] = d->in_ring[d->in_tail++ % sizeof(d->in_ring)];
     return i;

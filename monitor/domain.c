@@ -78,6 +78,25 @@ static void end(struct domain *d)
     print_profile(d);
     domain_print_memory(d);
     d->state = DOM_DEAD;
+    domctl_notify(); /* control domains learn of it (RV_VIRQ_DOM_STATE) */
+}
+
+/* domctl DESTROY: like a kill, but wanted, so not a failure. */
+void domain_destroyed(struct domain *d, const struct domain *by)
+{
+    console_guest_flush(d);
+    dlog(d, "destroyed by d%u %s\n", by->id, by->name);
+    d->exit_reason = RV_EXIT_DESTROYED;
+    end(d);
+}
+
+/* The domain with this id, if it exists (ids are never reused: domctl.c). */
+struct domain *domain_by_id(uint32_t id)
+{
+    for (uint32_t i = 0; id && i < MAX_DOMAINS; i++)
+        if (domains[i].state != DOM_FREE && domains[i].id == id)
+            return &domains[i];
+    return 0;
 }
 
 void domain_kill(struct domain *d, const char *fmt, ...)
@@ -89,7 +108,7 @@ void domain_kill(struct domain *d, const char *fmt, ...)
     kvprintf(fmt, ap);
     va_end(ap);
     kprintf("\n");
-    d->exit_reason = -1;
+    d->exit_reason = RV_EXIT_KILLED;
     monitor_failures++;
     end(d);
 }
@@ -133,6 +152,8 @@ void domain_reap(struct domain *d)
  * are scrubbed in the background (scrub.c) before they can be reused. */
 void domain_destroy(struct domain *d, int restart_module)
 {
+    if (d->state == DOM_DEAD)
+        domctl_domain_gone(d); /* GETINFO still tells how it ended */
     virtio_domain_destroy(d); /* before its frames go: no device may touch them after */
     scrub_add(d->first_mfn, d->nr_pages, restart_module);
     memset(d->shared, 0, 4096);
