@@ -68,6 +68,8 @@ static void print_profile(struct domain *d)
     kprintf("\n");
 }
 
+static void release(struct domain *d, int restart_module);
+
 static void end(struct domain *d)
 {
     evtchn_close_all(d); /* peers see their ports unbound at once */
@@ -139,26 +141,45 @@ static int wants_restart(const struct domain *d)
     return restarts[d->module]++ < 5;
 }
 
-/* A dead domain's resources go back; its module may start again. */
+/* A dead domain's resources go back; its module may start again.  One
+ * that domctl created stays as a zombie (its slot and console history,
+ * not its memory) until a control domain destroys it (domctl.c). */
 void domain_reap(struct domain *d)
 {
+    if (d->released)
+        return; /* a zombie: reaped already */
+    if (domctl_keep(d)) {
+        release(d, -1);
+        return;
+    }
     int again = wants_restart(d);
     if (again)
         mlog("d%u %s: restarting from module %d once its memory is scrubbed\n", d->id, d->name, d->module);
+    domctl_creator_gone(d);
     domain_destroy(d, again ? d->module : -1);
 }
 
-/* Runs in the scheduler, never on the dead domain's own stack.  Its frames
- * are scrubbed in the background (scrub.c) before they can be reused. */
-void domain_destroy(struct domain *d, int restart_module)
+/* Its frames (scrubbed in the background, scrub.c, before they can be
+ * reused), its shared_info page and its devices go back. */
+static void release(struct domain *d, int restart_module)
 {
-    if (d->state == DOM_DEAD)
-        domctl_domain_gone(d); /* GETINFO still tells how it ended */
     virtio_domain_destroy(d); /* before its frames go: no device may touch them after */
     scrub_add(d->first_mfn, d->nr_pages, restart_module);
     memset(d->shared, 0, 4096);
     mm_release(d->shared_mfn, 1);
     frames_free(d->shared_mfn, 1);
+    d->shared = 0;
+    d->released = 1;
+}
+
+/* Runs in the scheduler (or for a zombie, in domctl), never on the dead
+ * domain's own stack. */
+void domain_destroy(struct domain *d, int restart_module)
+{
+    if (d->state == DOM_DEAD)
+        domctl_domain_gone(d); /* GETINFO still tells how it ended */
+    if (!d->released)
+        release(d, restart_module);
     memset(d, 0, sizeof(*d));
     d->state = DOM_FREE;
 }

@@ -53,6 +53,9 @@ struct domain {
     int module;                  /* Multiboot module index it came from, -1: domctl CREATE */
     int control;                 /* a control domain (module option control; domctl.c) */
     int paused;                  /* domctl PAUSE: not scheduled until UNPAUSE */
+    uint32_t creator;            /* the control domain that created it (domctl), 0: the boot line */
+    int keep;                    /* once dead, stay a zombie until domctl DESTROY */
+    int released;                /* dead and its memory given back: a zombie (domain.c) */
     uint64_t ctl_read;           /* domctl CONSOLE_READ: hist bytes read so far (console.c) */
 
     /* memory: a contiguous run of machine frames */
@@ -159,6 +162,8 @@ struct domain *domain_by_id(uint32_t id);
 /* domctl.c */
 void domctl_notify(void);
 void domctl_domain_gone(const struct domain *d);
+int domctl_keep(const struct domain *d);
+void domctl_creator_gone(const struct domain *d);
 extern const struct multiboot_module *boot_modules;
 extern uint32_t nr_boot_modules;
 void domain_print_memory(struct domain *d);

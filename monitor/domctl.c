@@ -65,6 +65,23 @@ void domctl_domain_gone(const struct domain *d)
     fill_info(d, &exits[nr_exits++ % EXIT_RECORDS]);
 }
 
+/* A domain CREATE made stays, once dead, a zombie (state DEAD, its exit
+ * code and console still readable) until a control domain destroys it,
+ * or until its creator is gone. */
+int domctl_keep(const struct domain *d)
+{
+    const struct domain *c = domain_by_id(d->creator);
+    return d->keep && alive(c);
+}
+
+/* A control domain is reaped: the zombies it left go with it. */
+void domctl_creator_gone(const struct domain *d)
+{
+    for (uint32_t i = 0; d->control && i < MAX_DOMAINS; i++)
+        if (domains[i].released && domains[i].creator == d->id)
+            domain_destroy(&domains[i], -1);
+}
+
 /* RV_VIRQ_DOM_STATE in every live control domain. */
 void domctl_notify(void)
 {
@@ -158,6 +175,8 @@ static int32_t create(struct domain *c, const struct rv_domctl_create *cr, char 
     struct domain *d;
     if ((r = domain_create(&ml, &src, &d, why_buf, why_len, why)))
         return r;
+    d->creator = c->id;
+    d->keep = 1;
     dlog(d, "created by d%u %s\n", c->id, c->name);
     domctl_notify();
     return (int32_t)d->id;
@@ -197,13 +216,24 @@ static int32_t other(struct domain *c, uint32_t id, struct domain **t)
     return *t == c ? -RV_EINVAL : 0;
 }
 
+/* A live domain ends now and goes with its memory; a zombie goes. */
 static int32_t ctl_destroy(struct domain *c, uint32_t id)
 {
-    struct domain *t;
-    int32_t r = other(c, id, &t);
-    if (r)
-        return r;
-    domain_destroyed(t, c); /* the scheduler reaps it before its next pick */
+    struct domain *t = domain_by_id(id);
+    if (!t)
+        return -RV_ESRCH;
+    if (t == c)
+        return -RV_EINVAL;
+    if (alive(t)) {
+        t->keep = 0;
+        domain_destroyed(t, c); /* the scheduler reaps it before its next pick */
+        return 0;
+    }
+    if (!t->keep)
+        return -RV_ESRCH; /* on its way out already */
+    t->keep = 0;
+    if (t->released)
+        domain_destroy(t, -1); /* else the scheduler's reaping finishes it */
     return 0;
 }
 
@@ -304,8 +334,11 @@ static int32_t ctl_physinfo(uint32_t arg)
     struct rv_domctl_physinfo p = { .free_frames = frames_free_count(),
                                     .scrubbing = (uint32_t)scrub_pending(),
                                     .max_domains = MAX_DOMAINS };
-    for (uint32_t i = 0; i < MAX_DOMAINS; i++)
+    for (uint32_t i = 0; i < MAX_DOMAINS; i++) {
         p.nr_domains += domains[i].state != DOM_FREE;
+        if (domains[i].state == DOM_DEAD && !domains[i].released)
+            p.scrubbing = 1; /* dead, not yet reaped: its frames are on their way */
+    }
     return copy_to_guest(arg, &p, sizeof(p));
 }
 
