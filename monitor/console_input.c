@@ -5,7 +5,9 @@
  * virtio console if its driver is ready, else console_io's queue and a
  * RV_VIRQ_CONSOLE event), control characters included, except Ctrl-A,
  * which starts a monitor command: Ctrl-A n moves the focus to the next
- * live domain, Ctrl-A Ctrl-A sends one Ctrl-A.  No other domain ever sees
+ * live domain, Ctrl-A l lists the domains, Ctrl-A k destroys the one with
+ * the focus (a machine with no control domain), Ctrl-A Ctrl-A sends one
+ * Ctrl-A.  No other domain ever sees
  * input.  When the focused domain ends, the focus moves on by itself.  In
  * the terminal view (console.c) the domain with the focus also owns the
  * output stream.
@@ -90,12 +92,22 @@ static void command(char c)
     case 's':
         switch_print();
         break;
+    case 'l':
+        domctl_print_list();
+        break;
+    case 'k': {
+        struct domain *d = console_focus();
+        if (d)
+            domain_destroyed(d, "the serial console"); /* if it is running, trap_dispatch leaves it */
+        break;
+    }
     case 0x01:
         deliver(c);
         break;
     default:
         mlog("Ctrl-A then: n = next domain gets the console, t = CPU table, m = memory, "
-             "s = network switch, Ctrl-A = send Ctrl-A\n");
+             "s = network switch, l = list domains, k = destroy the domain with the focus, "
+             "Ctrl-A = send Ctrl-A\n");
     }
 }
 

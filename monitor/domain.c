@@ -83,11 +83,13 @@ static void end(struct domain *d)
     domctl_notify(); /* control domains learn of it (RV_VIRQ_DOM_STATE) */
 }
 
-/* domctl DESTROY: like a kill, but wanted, so not a failure. */
-void domain_destroyed(struct domain *d, const struct domain *by)
+/* domctl DESTROY or Ctrl-A k: like a kill, but wanted, so not a failure.
+ * by: "d<ID> <NAME>" of a control domain, or "the serial console". */
+void domain_destroyed(struct domain *d, const char *by)
 {
     console_guest_flush(d);
-    dlog(d, "destroyed by d%u %s\n", by->id, by->name);
+    dlog(d, "destroyed by %s\n", by);
+    d->keep = 0; /* no zombie: whoever destroyed it has seen it go */
     d->exit_reason = RV_EXIT_DESTROYED;
     end(d);
 }
@@ -133,6 +135,8 @@ static uint32_t restarts[MAX_DOMAINS * 4];    /* per module: restarts after a cr
 
 static int wants_restart(const struct domain *d)
 {
+    if (d->exit_reason == RV_EXIT_DESTROYED)
+        return 0; /* destroyed on purpose: it stays gone */
     if (d->restart == RESTART_REBOOT || d->restart == RESTART_ALWAYS)
         if (d->exit_reason == RV_SHUTDOWN_REBOOT)
             return 1;

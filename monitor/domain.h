@@ -156,7 +156,7 @@ void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(p
 void domain_exit(struct domain *d, int reason, int code);
 void domain_destroy(struct domain *d, int restart_module);
 void domain_reap(struct domain *d);
-void domain_destroyed(struct domain *d, const struct domain *by);
+void domain_destroyed(struct domain *d, const char *by);
 struct domain *domain_by_id(uint32_t id);
 
 /* domctl.c */
@@ -164,6 +164,7 @@ void domctl_notify(void);
 void domctl_domain_gone(const struct domain *d);
 int domctl_keep(const struct domain *d);
 void domctl_creator_gone(const struct domain *d);
+void domctl_print_list(void);
 extern const struct multiboot_module *boot_modules;
 extern uint32_t nr_boot_modules;
 void domain_print_memory(struct domain *d);

@@ -225,8 +225,9 @@ static int32_t ctl_destroy(struct domain *c, uint32_t id)
     if (t == c)
         return -RV_EINVAL;
     if (alive(t)) {
-        t->keep = 0;
-        domain_destroyed(t, c); /* the scheduler reaps it before its next pick */
+        char by[8 + DOM_NAME_MAX];
+        rv_snprintf(by, sizeof(by), "d%u %s", c->id, c->name);
+        domain_destroyed(t, by); /* the scheduler reaps it before its next pick */
         return 0;
     }
     if (!t->keep)
@@ -340,6 +341,23 @@ static int32_t ctl_physinfo(uint32_t arg)
             p.scrubbing = 1; /* dead, not yet reaped: its frames are on their way */
     }
     return copy_to_guest(arg, &p, sizeof(p));
+}
+
+/* Ctrl-A l: every domain, zombies too, as GETINFO sees it. */
+void domctl_print_list(void)
+{
+    static const char *const st[] = { "runnable", "blocked", "paused", "dead" };
+    struct rv_domctl_info i;
+    for (uint32_t k = 0; k < MAX_DOMAINS; k++) {
+        if (domains[k].state == DOM_FREE)
+            continue;
+        fill_info(&domains[k], &i);
+        mlog("d%u %s: %s, %u KiB, cpu %u ms, %u hypercalls, %u traps", i.domid, i.name, st[i.state],
+             i.nr_pages * 4, (uint32_t)(i.cpu_ns / 1000000u), i.hypercalls, i.traps);
+        if (i.state == RV_DOMSTATE_DEAD)
+            kprintf(", exit reason %d code %d", (int)i.exit_reason, (int)i.exit_code);
+        kprintf("%s\n", i.flags & RV_DOMINFO_CONTROL ? ", control" : "");
+    }
 }
 
 /* domctl(cmd, dom, arg1, arg2) */
