@@ -42,6 +42,8 @@ void test_main(void)
     uint64_t took = rv_time_ns() - start;
     uint32_t after = ctl_free_frames_settled();
     RVT_EXPECT_EQ(after, before, "free frames before and after 100 cycles");
+    rv_printf("BENCH ctl cycles=%d first_line_us=%u cycles_per_s=%u\n", CYCLES, (uint32_t)(to_line / CYCLES / 1000),
+              (uint32_t)(CYCLES * 1000000000ull / (took ? took : 1)));
     rv_printf("RESULT: SUCCESS %d cycles, %u frames free before and after; create to first line %u us, "
               "%u cycles/s (guest time)\n", CYCLES, after, (uint32_t)(to_line / CYCLES / 1000),
               (uint32_t)(CYCLES * 1000000000ull / (took ? took : 1)));
