@@ -54,7 +54,7 @@ int rvctl_split(char *line, char **argv, int max)
     return n;
 }
 
-static long ctl(const struct rvctl_ops *ops, unsigned cmd, unsigned dom, const void *a1, unsigned long a2)
+static long ctl(const struct rvctl_ops *ops, unsigned cmd, unsigned dom, void *a1, unsigned long a2)
 {
     return ops->domctl(ops->ctx, cmd, dom, (unsigned long)a1, a2);
 }
@@ -117,7 +117,7 @@ static long cmd_list(const struct rvctl_ops *ops)
 
 static long cmd_info(const struct rvctl_ops *ops, long dom)
 {
-    struct rv_domctl_info i;
+    struct rv_domctl_info i = { 0 };
     long r = ctl(ops, RV_DOMCTL_GETINFO, (unsigned)dom, &i, 0);
     if (r < 0)
         return r;
@@ -165,7 +165,7 @@ static long cmd_create(const struct rvctl_ops *ops, int argc, char **argv)
 
 static long cmd_sched(const struct rvctl_ops *ops, long dom, int argc, char **argv)
 {
-    struct rv_domctl_info i;
+    struct rv_domctl_info i = { 0 };
     long r = ctl(ops, RV_DOMCTL_GETINFO, (unsigned)dom, &i, 0);
     for (int k = 2; r >= 0 && k < argc; k++) {
         if (strncmp(argv[k], "weight=", 7) == 0 && is_number(argv[k] + 7, &i.weight))
@@ -216,7 +216,7 @@ static long cmd_send(const struct rvctl_ops *ops, long dom, int argc, char **arg
 static long cmd_wait(const struct rvctl_ops *ops, long dom)
 {
     static const char *const how[] = { "poweroff", "reboot", "crash" };
-    struct rv_domctl_info i;
+    struct rv_domctl_info i = { 0 };
     for (;;) {
         long r = ctl(ops, RV_DOMCTL_GETINFO, (unsigned)dom, &i, 0);
         if (r < 0)
@@ -235,7 +235,7 @@ static long cmd_wait(const struct rvctl_ops *ops, long dom)
 
 static long cmd_mem(const struct rvctl_ops *ops)
 {
-    struct rv_domctl_physinfo p;
+    struct rv_domctl_physinfo p = { 0 };
     long r = ctl(ops, RV_DOMCTL_PHYSINFO, 0, &p, 0);
     if (r >= 0)
         P("rvctl: %u frames (%u KiB) free%s, %u of %u domains\n", p.free_frames, p.free_frames * 4,

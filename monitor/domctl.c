@@ -134,7 +134,8 @@ static int32_t check_buffers(const struct rv_domctl_create *cr, const char **why
 /*
  * Frames of ended domains are zeroed a chunk at a time (scrub.c); a
  * creation waits until they are all back, so free memory is what it
- * seems and the scrub queue never grows past the domains that exist.
+ * seems and the scrub queue never grows past the domains that exist
+ * (a control domain looping on CREATE and DESTROY cannot fill it).
  * Other domains run between chunks.
  */
 static void wait_for_scrub(void)
@@ -166,7 +167,7 @@ static int32_t create(struct domain *c, const struct rv_domctl_create *cr, char 
     }
     if (modline_parse(opts, &ml, why))
         return -RV_EINVAL;
-    if ((r = boot_only(&ml, why)) || (wait_for_scrub(), r = check_buffers(cr, why)))
+    if ((r = boot_only(&ml, why)) || (r = check_buffers(cr, why)))
         return r;
     struct build_src src = { .img = (const uint8_t *)cr->image, .img_len = cr->image_len,
                              .initrd_va = cr->initrd_len ? (const uint8_t *)cr->initrd : 0,
@@ -187,6 +188,10 @@ static int32_t ctl_create(struct domain *c, uint32_t arg)
     static char why_buf[RV_DOMCTL_REASON_MAX];
     struct rv_domctl_create cr;
     const char *why = "";
+    /* First, while nothing is read yet: other domains (another control
+     * domain's CREATE too) run while it waits, and what follows uses
+     * static buffers and must not yield. */
+    wait_for_scrub();
     if (copy_from_guest(&cr, arg, sizeof(cr)))
         return -RV_EFAULT;
     if (cr.reason_len && !guest_writable(cr.reason, cr.reason_len))
