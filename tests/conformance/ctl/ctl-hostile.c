@@ -106,6 +106,11 @@ static void console(void)
     rv_snprintf(want, sizeof(want), "child d%ld up", id);
     RVT_EXPECT_TRUE(ctl_console_until((uint32_t)id, want, 2000), "the bytes are still there");
     RVT_EXPECT_RC(ctl(RV_DOMCTL_DESTROY, (unsigned)id, 0, 0), 0, "destroy it");
+    /* Devices hold memory of their own: a RAM disk must come back too. */
+    id = ctl_create(CHILD_IMAGE, CHILD_LEN, "name=kid-hd mem=256K disk=ram:1M console=virtio -- spin");
+    RVT_EXPECT_TRUE(id > 0, "create a child with a RAM disk and a virtio console");
+    RVT_EXPECT_TRUE(ctl_console_until((uint32_t)id, "up", 2000), "it runs");
+    RVT_EXPECT_RC(ctl(RV_DOMCTL_DESTROY, (unsigned)id, 0, 0), 0, "destroy it");
 }
 
 void test_main(void)

@@ -183,6 +183,36 @@ static void console(void)
     rvt_log("console: %u bytes read, %u lost of %u written; input answered", read, lost, total);
 }
 
+/* An initrd from the caller's memory, copied as initrd=next copies a
+ * module (not page aligned, not a whole page); and devices from options. */
+static void initrd_and_devices(void)
+{
+    static uint8_t rd[3 * 4096 + 123];
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < sizeof(rd); i++) {
+        rd[i] = (uint8_t)(i * 7 + (i >> 9));
+        sum = sum * 31 + rd[i];
+    }
+    const char *opts = "child name=kid-i mem=256K disk=ram:64K console=virtio -- initrd";
+    struct rv_domctl_create c = { .image = CHILD_IMAGE, .image_len = CHILD_LEN, .initrd = (uint32_t)rd + 1,
+                                  .initrd_len = sizeof(rd) - 1, .options = (uint32_t)opts,
+                                  .options_len = (uint32_t)strlen(opts), .reason = (uint32_t)ctl_reason,
+                                  .reason_len = sizeof(ctl_reason) };
+    sum = 0;
+    for (uint32_t i = 1; i < sizeof(rd); i++)
+        sum = sum * 31 + rd[i];
+    long id = ctl(RV_DOMCTL_CREATE, 0, &c, 0);
+    if (id <= 0)
+        rvt_failure("CREATE with an initrd and devices: %s: %s", rv_errname(id), ctl_reason);
+    char want[40];
+    rv_snprintf(want, sizeof(want), "initrd %u %08x", (unsigned)sizeof(rd) - 1, sum);
+    RVT_EXPECT_TRUE(ctl_console_until((uint32_t)id, want, 5000), "the initrd arrived byte for byte");
+    struct rv_domctl_info i;
+    RVT_EXPECT_TRUE(ctl_wait_dead((uint32_t)id, &i, 5000) && i.exit_code == 0, "it ends");
+    RVT_EXPECT_RC(ctl(RV_DOMCTL_DESTROY, (unsigned)id, 0, 0), 0, "DESTROY of the zombie");
+    rvt_log("initrd: %u bytes from an odd address arrived; disk=ram: and console=virtio accepted", (unsigned)sizeof(rd) - 1);
+}
+
 static void rvctl_errors(void)
 {
     RVT_EXPECT_RC(ctl_rvctl("create notelf name=kid-n"), -RV_EINVAL, "rvctl create of a non-ELF image");
@@ -205,6 +235,7 @@ void test_main(void)
     list();
     pause_and_sched();
     console();
+    initrd_and_devices();
     rvctl_errors();
     rvt_success();
 }
