@@ -243,6 +243,48 @@ static long cmd_mem(const struct rvctl_ops *ops)
     return r;
 }
 
+/* One table of top: what each domain did since the last LIST. */
+static void top_table(const struct rvctl_ops *ops, const struct rv_domctl_info *was, long nwas,
+                      const struct rv_domctl_info *now, long n, uint64_t dt_ns)
+{
+    P("%-5s %-23s %-8s %6s %9s %10s\n", "ID", "NAME", "STATE", "CPU%", "MEM(KiB)", "HCALLS/s");
+    for (long k = 0; k < n; k++) {
+        uint64_t cpu = 0, hc = 0;
+        for (long j = 0; j < nwas; j++)
+            if (was[j].domid == now[k].domid) {
+                cpu = now[k].cpu_ns - was[j].cpu_ns;
+                hc = now[k].hypercalls - was[j].hypercalls;
+            }
+        uint32_t pct10 = dt_ns ? (uint32_t)(cpu * 1000 / dt_ns) : 0;
+        P("%-5u %-23s %-8s %4u.%u %9u %10u\n", now[k].domid, now[k].name, rvctl_state_name(now[k].state),
+          pct10 / 10, pct10 % 10, now[k].nr_pages * 4, dt_ns ? (uint32_t)(hc * 1000000000ull / dt_ns) : 0);
+    }
+}
+
+static long cmd_top(const struct rvctl_ops *ops, int argc, char **argv)
+{
+    static struct rv_domctl_info a[64], b[64];
+    struct rv_domctl_info *was = a, *now = b, *t;
+    uint32_t rounds = 1;
+    if (argc > 1 && (!is_number(argv[1], &rounds) || rounds == 0))
+        return -RV_EINVAL;
+    if (!ops->now_ns || !ops->sleep_ms)
+        return -RV_ENOSYS;
+    long nwas = ctl(ops, RV_DOMCTL_LIST, 0, was, 64), n = nwas;
+    uint64_t t0 = ops->now_ns(ops->ctx);
+    for (uint32_t r = 0; r < rounds && nwas >= 0; r++) {
+        ops->sleep_ms(ops->ctx, 1000);
+        if ((n = ctl(ops, RV_DOMCTL_LIST, 0, now, 64)) < 0)
+            return n;
+        uint64_t t1 = ops->now_ns(ops->ctx);
+        top_table(ops, was, nwas < 64 ? nwas : 64, now, n < 64 ? n : 64, t1 - t0);
+        t = was, was = now, now = t;
+        nwas = n;
+        t0 = t1;
+    }
+    return n;
+}
+
 /* The commands that take just a DOM. */
 static long one_dom(const struct rvctl_ops *ops, const char *cmd, long dom, int argc, char **argv)
 {
@@ -254,7 +296,8 @@ static long one_dom(const struct rvctl_ops *ops, const char *cmd, long dom, int 
     if (!strcmp(cmd, "console")) return cmd_console(ops, dom);
     if (!strcmp(cmd, "send")) return cmd_send(ops, dom, argc, argv);
     if (!strcmp(cmd, "wait")) return cmd_wait(ops, dom);
-    P("rvctl: unknown command %s (list info create destroy pause unpause sched console send wait mem)\n", cmd);
+    P("rvctl: unknown command %s (list info create destroy pause unpause sched console send wait mem top)\n",
+      cmd);
     return -RV_EINVAL;
 }
 
@@ -269,6 +312,8 @@ long rvctl_run(const struct rvctl_ops *ops, int argc, char **argv)
         return cmd_create(ops, argc, argv); /* it says why itself */
     else if (!strcmp(argv[0], "mem"))
         r = cmd_mem(ops);
+    else if (!strcmp(argv[0], "top"))
+        r = cmd_top(ops, argc, argv);
     else if (argc < 2) {
         P("rvctl: %s needs a domain\n", argv[0]);
         return -RV_EINVAL;

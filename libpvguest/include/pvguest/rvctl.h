@@ -17,6 +17,8 @@
  *   rvctl wait DOM                      until it ends; prints and returns its exit code
  *                                       (0x101 killed, 0x102 destroyed) and removes it
  *   rvctl mem                           free frames, frames still being scrubbed
+ *   rvctl top [ROUNDS]                  every second: CPU %, memory, hypercalls/s per domain
+ *                                       (ROUNDS tables, default 1)
  * DOM is a domain id or a name.  Errors print one line "rvctl: ..." and
  * return a negative RV_E*.
  */
@@ -34,6 +36,9 @@ struct rvctl_ops {
     int (*image)(void *ctx, const char *name, const void **data, uint32_t *len);
     /* wait: sleep until a domain changes state (or a while passes) */
     void (*wait)(void *ctx);
+    /* top: the time (ns, any origin) and a sleep */
+    uint64_t (*now_ns)(void *ctx);
+    void (*sleep_ms)(void *ctx, uint32_t ms);
     void *ctx;
 };
 

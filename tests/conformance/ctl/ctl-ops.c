@@ -132,6 +132,7 @@ static void pause_and_sched(void)
     RVT_EXPECT_RC(ctl(RV_DOMCTL_SETSCHED, (unsigned)id, (void *)65536, 0), -RV_EINVAL, "weight 65536");
     RVT_EXPECT_RC(ctl(RV_DOMCTL_SETSCHED, (unsigned)id, (void *)256, 101), -RV_EINVAL, "cap 101");
     RVT_EXPECT_RC(ctl(RV_DOMCTL_SETSCHED, 99999, (void *)256, 0), -RV_ESRCH, "SETSCHED of no domain");
+    RVT_EXPECT_TRUE(ctl_rvctl("top 1") >= 2, "rvctl top: the caller and the spinning child");
     RVT_EXPECT_RC(ctl_rvctl("sched kid-p weight=300 cap=0"), 0, "rvctl sched");
     RVT_EXPECT_RC(ctl(RV_DOMCTL_GETINFO, (unsigned)id, &j, 0), 0, "GETINFO");
     RVT_EXPECT_TRUE(j.weight == 300 && j.cap == 0, "rvctl sched's weight and cap");

@@ -68,7 +68,19 @@ static void ops_wait(void *ctx)
     ctl_wait_event(50);
 }
 
-const struct rvctl_ops ctl_ops = { ops_domctl, ops_print, ops_image, ops_wait, 0 };
+static uint64_t ops_now(void *ctx)
+{
+    (void)ctx;
+    return rv_time_ns();
+}
+
+static void ops_sleep(void *ctx, uint32_t ms)
+{
+    (void)ctx;
+    rv_sleep_ns(ms * 1000000ull);
+}
+
+const struct rvctl_ops ctl_ops = { ops_domctl, ops_print, ops_image, ops_wait, ops_now, ops_sleep, 0 };
 
 long ctl_create(uint32_t image, uint32_t len, const char *options)
 {
