@@ -28,6 +28,12 @@
 
 extern uint32_t nr_boot_modules;
 
+/* The sizes ABI.md gives: the structures are the contract. */
+_Static_assert(sizeof(struct rv_domctl_create) == 32, "rv_domctl_create is 32 bytes");
+_Static_assert(sizeof(struct rv_domctl_info) == 72, "rv_domctl_info is 72 bytes");
+_Static_assert(sizeof(struct rv_domctl_console) == 16, "rv_domctl_console is 16 bytes");
+_Static_assert(sizeof(struct rv_domctl_physinfo) == 16, "rv_domctl_physinfo is 16 bytes");
+
 /* How the last few reaped domains ended, for GETINFO after the fact. */
 #define EXIT_RECORDS 32
 static struct rv_domctl_info exits[EXIT_RECORDS];
