@@ -11,4 +11,5 @@
 #include "domctl.h"
 #include "shared_info.h"
 #include "start_info.h"
+#include "abi_layout.h"
 #endif
