@@ -18,6 +18,7 @@
 -include tests/unit/unit.mk
 -include tests/framework/framework.mk
 -include tests/conformance/conformance.mk
+-include tests/hostile/hostile.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
 

@@ -1,0 +1,29 @@
+# tests/hostile/hostile.mk: the hostile-guest suite (issue 14): one small
+# guest per attack, each booted beside a witness (mm-witness) that
+# checksums its own memory, and the in-guest hypercall fuzzer.  The
+# manifest is tests/hostile/tests.list (tests/run.py reads it after the
+# conformance areas); images land where the runner looks,
+# build/tests/conformance/NAME.elf.
+#
+#   make fuzz [SEED=N] [CALLS=N]   the fuzzer alone on QEMU TCG (default
+#                                  10^6 calls), with its witness; prints the
+#                                  calls made, errors by code and calls/s,
+#                                  or the seed and call that broke
+HOSTILE_SRC := tests/hostile
+MMTEST := tests/conformance/mm/mmtest.c
+$(eval $(call rv_test,hcfuzz,$(HOSTILE_SRC)/hcfuzz.c $(HOSTILE_SRC)/hcfuzz_gen.c $(HOSTILE_SRC)/fzcall.asm $(MMTEST)))
+
+SEED  ?= 1
+CALLS ?= 1000000
+FUZZ_TIMEOUT ?= 1200
+
+.PHONY: fuzz
+fuzz: all
+	@mkdir -p $(BUILD)/test-results
+	@printf '%s\n' \
+	  'fuzz-witness elf=tests/conformance/mm-witness.elf mem=2M boot=fuzz' \
+	  'hcfuzz args="seed=$(SEED) calls=$(CALLS) every=100000" boot=fuzz timeout=$(FUZZ_TIMEOUT)' \
+	  > $(BUILD)/test-results/fuzz.list
+	@$(PYTHON) tests/run.py --build $(BUILD) --tcg-only --keep-logs --timeout $(FUZZ_TIMEOUT) \
+	  --manifest $(BUILD)/test-results/fuzz.list; st=$$?; \
+	  grep -h 'hcfuzz\]' $(BUILD)/test-logs/*.log 2>/dev/null | grep -v 'at call' | tail -4; exit $$st
