@@ -56,7 +56,8 @@ static uint64_t allowed(uint32_t nr)
 }
 
 static uint32_t seed, ncalls, errs[NERR], per_nr[RV_NR_HYPERCALLS + 1], ok_calls;
-static uint32_t pt_sum0, ro_sum0, code_sum0, base0, call_no;
+static char why[200];
+static uint32_t ro_seed, pt_sum0, ro_sum0, code_sum0, base0, call_no;
 
 static uint32_t sum_words(uint32_t lo, uint32_t hi, uint32_t mask_even)
 {
@@ -84,14 +85,39 @@ static uint32_t code_sum(void)
 static _Noreturn void fz_fail(const struct fz_call *c, long r, const char *what)
 {
     rvt_failure("seed %u call %u: %s(%u: 0x%x, 0x%x, 0x%x, 0x%x, 0x%x) -> %s: %s "
-                "(replay: make fuzz SEED=%u CALLS=%u)", seed, call_no, rv_hypercall_name(c->nr), c->nr,
+"(replay: make fuzz SEED=%u CALLS=%u [TRACE=N])", seed, call_no, rv_hypercall_name(c->nr), c->nr,
                 c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], rv_errname(r), what, seed, call_no + 1);
+}
+
+#define SNAP_PT 8
+static uint64_t pt_snap[SNAP_PT][512]; /* the tables at the start, to name what changed */
+
+static void snap_pt(void)
+{
+    for (uint32_t k = 0; k < fz.nr_pt && k < SNAP_PT; k++)
+        memcpy(pt_snap[k], (const void *)fz.pt_va[k], RV_PAGE_SIZE);
+}
+
+static _Noreturn void pt_changed(const struct fz_call *c, long r)
+{
+    const uint64_t ad = RV_PTE_A | RV_PTE_D;
+    for (uint32_t k = 0; k < fz.nr_pt && k < SNAP_PT; k++)
+        for (unsigned i = 0; i < 512; i++) {
+            uint64_t now = ((const volatile uint64_t *)fz.pt_va[k])[i];
+            if ((now ^ pt_snap[k][i]) & ~ad) {
+                rv_snprintf(why, sizeof why, "the fuzzer's own page tables changed: L%u mfn 0x%x slot %u "
+                            "0x%llx -> 0x%llx", fz.pt_level[k], fz.pt_mfn[k], i,
+                            (unsigned long long)pt_snap[k][i], (unsigned long long)now);
+                fz_fail(c, r, why);
+            }
+        }
+    fz_fail(c, r, "the fuzzer's own page tables changed");
 }
 
 static void check_invariants(const struct fz_call *c, long r)
 {
     if (pt_sum() != pt_sum0)
-        fz_fail(c, r, "the fuzzer's own page tables changed");
+        pt_changed(c, r);
     if (mt_stats().base_mfn != base0)
         fz_fail(c, r, "the current base changed");
 }
@@ -99,8 +125,15 @@ static void check_invariants(const struct fz_call *c, long r)
 static void check_periodic(const struct fz_call *c, long r)
 {
     check_invariants(c, r);
-    if (sum_words(fz_page(FZ_RO_PAGE), fz_page(FZ_RO_PAGE + 1), ~0u) != ro_sum0)
-        fz_fail(c, r, "the read-only page changed");
+    if (sum_words(fz_page(FZ_RO_PAGE), fz_page(FZ_RO_PAGE + 1), ~0u) != ro_sum0) {
+        uint32_t va = fz_page(FZ_RO_PAGE);
+        fz_seed(ro_seed);
+        while (va < fz_page(FZ_RO_PAGE + 1) && *(volatile uint32_t *)va == (fz_rand() | 0x80000000u))
+            va += 4;
+        rv_snprintf(why, sizeof why, "the read-only page changed at 0x%x: 0x%x (pte 0x%llx)", va,
+                    *(volatile uint32_t *)va, (unsigned long long)mt_get_pte(fz_page(FZ_RO_PAGE)));
+        fz_fail(c, r, why);
+    }
     if (code_sum() != code_sum0)
         fz_fail(c, r, "the fuzzer's code changed");
 }
@@ -142,20 +175,31 @@ static void pointer_rules(const struct fz_call *c, long r)
         fz_fail(c, r, "a multicall of a readable array must return 0");
 }
 
+static const char *entry_why(const struct rv_multicall_entry *e, uint32_t i, const char *what)
+{
+    rv_snprintf(why, sizeof why, "entry %u %s(%u: 0x%x, 0x%x, 0x%x, 0x%x, 0x%x) -> %s: %s", i,
+                rv_hypercall_name(e->op), e->op, e->args[0], e->args[1], e->args[2], e->args[3], e->args[4],
+                rv_errname(e->result), what);
+    return why;
+}
+
 static void check_multicall(const struct fz_call *c)
 {
     const struct rv_multicall_entry *e = (const void *)c->a[0];
     for (uint32_t i = 0; i < c->a[1]; i++) {
         long res = e[i].result;
         uint32_t op = e[i].op;
+        const char *what = 0;
         if (op == RV_HC_iret || op == RV_HC_multicall) {
             if (res != -RV_EINVAL)
-                fz_fail(c, res, "an iret or multicall entry must be -EINVAL");
+                what = "an iret or multicall entry must be -EINVAL";
         } else if (res < 0 && !(allowed(op) & EB((uint32_t)-res))) {
-            fz_fail(c, res, "an entry's error is not in ABI.md's set for its hypercall");
+            what = "an entry's error is not in ABI.md's set for its hypercall";
         } else if (op >= RV_NR_HYPERCALLS && res != -RV_ENOSYS) {
-            fz_fail(c, res, "an entry with an unknown number must be -ENOSYS");
+            what = "an entry with an unknown number must be -ENOSYS";
         }
+        if (what)
+            fz_fail(c, 0, entry_why(&e[i], i, what));
     }
 }
 
@@ -215,6 +259,11 @@ static long issue(const struct fz_call *c)
     return (int32_t)out.eax;
 }
 
+static int in_region(uint32_t p)
+{
+    return p - fz_page(FZ_DATA_PAGE) < (FZ_GUARD_MID - FZ_DATA_PAGE) * RV_PAGE_SIZE;
+}
+
 static void scramble_scratch(void)
 {
     for (uint32_t va = fz_page(FZ_DATA_PAGE); va < fz_page(FZ_GUARD_MID); va += 4)
@@ -243,9 +292,11 @@ void test_main(void)
     seed = (uint32_t)rv_cmdline_int("seed", 1);
     ncalls = (uint32_t)rv_cmdline_int("calls", 100000);
     uint32_t trace = (uint32_t)rv_cmdline_int("trace", -1), every = (uint32_t)rv_cmdline_int("every", 1u << 16);
+    uint32_t check_every = (uint32_t)rv_cmdline_int("check", 1024);
     if (rv_cmdline_value("strict-calls") && rvt_probe_segment_limits())
         ncalls = (uint32_t)rv_cmdline_int("strict-calls", ncalls);
     fz_seed(seed);
+    ro_seed = seed;
     rv_shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
     RVT_REQUIRE_OK(rv_hc_set_callbacks(RV_FLAT_RING1_CS, 0), "set_callbacks none");
     struct rv_virtio_info vi;
@@ -254,6 +305,7 @@ void test_main(void)
     fz_env_init();
     scramble_scratch();
     pt_sum0 = pt_sum();
+    snap_pt();
     ro_sum0 = sum_words(fz_page(FZ_RO_PAGE), fz_page(FZ_RO_PAGE + 1), ~0u);
     code_sum0 = code_sum();
     base0 = mt_stats().base_mfn;
@@ -266,6 +318,18 @@ void test_main(void)
         if (call_no >= trace)
             rvt_log("call %u: %s(%u: 0x%x, 0x%x, 0x%x, 0x%x, 0x%x)", call_no, rv_hypercall_name(c.nr), c.nr,
                     c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
+        if (call_no >= trace && c.nr == RV_HC_multicall && in_region(c.a[0]))
+            for (uint32_t i = 0; i < c.a[1] && i < 64 && c.a[0] + i * 28 + 28 <= fz_page(FZ_GUARD_MID); i++) {
+                const struct rv_multicall_entry *e = (const void *)(c.a[0] + i * 28);
+                rvt_log("  entry %u: %s(%u: 0x%x, 0x%x, 0x%x, 0x%x, 0x%x)", i, rv_hypercall_name(e->op), e->op,
+                        e->args[0], e->args[1], e->args[2], e->args[3], e->args[4]);
+                if (e->op == RV_HC_sched_op && e->args[0] == RV_SCHED_POLL && in_region(e->args[1]) &&
+                    e->args[1] + 16 <= fz_page(FZ_GUARD_MID)) {
+                    const struct rv_sched_poll *p = (const void *)e->args[1];
+                    rvt_log("    poll: ports 0x%x nr %u timeout 0x%llx", p->ports, p->nr_ports,
+                            (unsigned long long)p->timeout);
+                }
+            }
         long r = issue(&c);
         check_result(&c, r);
         if (c.restore) {
@@ -275,7 +339,7 @@ void test_main(void)
         if (c.nr == RV_HC_mmu_update || c.nr == RV_HC_mmuext_op || c.nr == RV_HC_update_va_mapping ||
             c.nr == RV_HC_multicall)
             check_invariants(&c, r);
-        if ((call_no & 1023) == 1023) {
+        if (call_no % check_every == check_every - 1) {
             check_periodic(&c, r);
             scramble_scratch();
         }

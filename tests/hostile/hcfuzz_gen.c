@@ -474,17 +474,24 @@ static void gen_args(struct fz_call *c)
 }
 
 /* Replaces what would end, block or redirect the fuzzer (see the top). */
-static void make_safe(struct fz_call *c)
+static void make_safe(struct fz_call *c, int nested)
 {
     uint32_t *a = c->a;
     for (int i = 0; i < 5; i++)
         if (c->nr != RV_HC_update_va_mapping || i == 3)
             a[i] = tame(a[i]);
+    /* A multicall entry's output (or its poll structure) must not land on the
+     * array it sits in: page 4, and the 64 bytes before it. */
+    for (int i = 0; i < 5 && nested && c->nr != RV_HC_update_va_mapping; i++)
+        if (a[i] - (fz_page(FZ_ARRAY_PAGE) - 64) < RV_PAGE_SIZE + 64)
+            a[i] -= 2 * RV_PAGE_SIZE;  /* to page 2: 32 bytes from it stay off page 4 */
     if (c->nr == RV_HC_sched_op) {
         if (a[0] == RV_SCHED_BLOCK || (a[0] == RV_SCHED_YIELD && fz_pick(16)))
             a[0] = 4 + fz_pick(4);          /* unknown: -ENOSYS; a yield now and then */
         if (a[0] == RV_SCHED_SHUTDOWN && a[1] <= RV_SHUTDOWN_CRASH)
             a[1] += 3;                      /* -EINVAL */
+        if (a[0] == RV_SCHED_POLL && in_scratch(a[1]) && nested)
+            a[0] = 4 + fz_pick(4); /* an earlier entry's output could zero the timeout: it would sleep for good */
         if (a[0] == RV_SCHED_POLL && in_scratch(a[1])) {
             uint32_t rd, wr;
             struct rv_sched_poll p = { .ports = tame(fz_pick(2) ? gen_ptr(&rd, &wr) : fz_page(1)),
@@ -504,6 +511,8 @@ static void make_safe(struct fz_call *c)
 void fz_gen(struct fz_call *c, int nested)
 {
     *c = (struct fz_call){ 0 };
+    for (int i = 0; i < 5; i++)
+        c->rd[i] = c->wr[i] = ~0u;          /* not a pointer gen_ptr made: nothing known */
     unsigned r = fz_pick(32);
     if (r == 0)
         c->nr = (uint32_t[]){ RV_NR_HYPERCALLS, RV_NR_HYPERCALLS + 1, 255, 256, 0xffffffffu, 0x80000000u,
@@ -520,7 +529,7 @@ void fz_gen(struct fz_call *c, int nested)
         c->rd[i] = c->wr[i] = ~0u;          /* ... and nothing known about it */
         c->must_refuse = 0;
     }
-    make_safe(c);
+    make_safe(c, nested);
     if (!nested) {
         if (c->nr == RV_HC_multicall && in_scratch(c->a[0]))
             build_multicall(c);
@@ -532,8 +541,9 @@ void fz_gen(struct fz_call *c, int nested)
             build_traps(c);
         if (c->nr == RV_HC_set_gdt && in_scratch(c->a[0]))
             build_gdt(c);
-    } else if (c->nr == RV_HC_multicall || c->nr == RV_HC_mmu_update || c->nr == RV_HC_mmuext_op ||
-               c->nr == RV_HC_set_trap_table || c->nr == RV_HC_set_gdt) {
+    }
+    if (nested && (c->nr == RV_HC_multicall || c->nr == RV_HC_mmu_update || c->nr == RV_HC_mmuext_op ||
+               c->nr == RV_HC_set_trap_table || c->nr == RV_HC_set_gdt)) {
         if (in_scratch(c->a[0]))
             c->a[0] = fz_page(FZ_ARRAY_PAGE) - 4 * (1 + fz_pick(4)) + RV_PAGE_SIZE * 2; /* the guard */
     }

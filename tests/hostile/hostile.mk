@@ -5,7 +5,7 @@
 # conformance areas); images land where the runner looks,
 # build/tests/conformance/NAME.elf.
 #
-#   make fuzz [SEED=N] [CALLS=N]   the fuzzer alone on QEMU TCG (default
+#   make fuzz [SEED=N] [CALLS=N] [TRACE=N] [EVERY=N] [CHECK=N]  the fuzzer alone on QEMU TCG (default
 #                                  10^6 calls), with its witness; prints the
 #                                  calls made, errors by code and calls/s,
 #                                  or the seed and call that broke
@@ -22,8 +22,9 @@ fuzz: all
 	@mkdir -p $(BUILD)/test-results
 	@printf '%s\n' \
 	  'fuzz-witness elf=tests/conformance/mm-witness.elf mem=2M boot=fuzz' \
-	  'hcfuzz args="seed=$(SEED) calls=$(CALLS) every=100000" boot=fuzz timeout=$(FUZZ_TIMEOUT)' \
+	  'hcfuzz args="seed=$(SEED) calls=$(CALLS) every=$(or $(EVERY),100000) $(if $(TRACE),trace=$(TRACE)) $(if $(CHECK),check=$(CHECK))" boot=fuzz timeout=$(FUZZ_TIMEOUT)' \
 	  > $(BUILD)/test-results/fuzz.list
 	@$(PYTHON) tests/run.py --build $(BUILD) --tcg-only --keep-logs --timeout $(FUZZ_TIMEOUT) \
 	  --manifest $(BUILD)/test-results/fuzz.list; st=$$?; \
-	  grep -h 'hcfuzz\]' $(BUILD)/test-logs/*.log 2>/dev/null | grep -v 'at call' | tail -4; exit $$st
+	  grep -h '^\[d[0-9]* hcfuzz\]' $(BUILD)/test-logs/*.serial 2>/dev/null | sed -n '/ calls in /,$$p'; \
+	  grep -h '^(rv) PANIC' $(BUILD)/test-logs/*.serial 2>/dev/null; exit $$st
