@@ -28,3 +28,13 @@ fuzz: all
 	  --manifest $(BUILD)/test-results/fuzz.list; st=$$?; \
 	  grep -h '^\[d[0-9]* hcfuzz\]' $(BUILD)/test-logs/*.serial 2>/dev/null | sed -n '/ calls in /,$$p'; \
 	  grep -h '^(rv) PANIC' $(BUILD)/test-logs/*.serial 2>/dev/null; exit $$st
+
+# One guest per attack class; the cases come from the command line (tests.list args=case=...).
+TRAPKIT := tests/conformance/traps/trapkit.c
+$(eval $(call rv_test,hostile-ring3,$(HOSTILE_SRC)/ring3.c $(TRAPKIT)))
+$(eval $(call rv_test,hostile-stack,$(HOSTILE_SRC)/stack.c $(TRAPKIT)))
+$(eval $(call rv_test,hostile-eflags,$(HOSTILE_SRC)/eflags.c $(TRAPKIT)))
+$(eval $(call rv_test,hostile-tables,$(HOSTILE_SRC)/tables.c))
+$(eval $(call rv_test,hostile-ptr,$(HOSTILE_SRC)/ptr.c $(MMTEST)))
+$(eval $(call rv_test,hostile-exhaust,$(HOSTILE_SRC)/exhaust.c $(MMTEST)))
+$(eval $(call rv_test,hostile-leak,$(HOSTILE_SRC)/leak.c))
