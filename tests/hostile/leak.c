@@ -116,15 +116,41 @@ static void fpu_probe(void)
     rvt_log("300 looks at our x87/SSE registers: none held another domain's values");
 }
 
+/*
+ * frames-dead is domain N, frames-check domain N + 1 (tests.list order).
+ * frames-dead offers a port to N + 1, fills its memory and waits until
+ * the port is bound; then it exits.  frames-check's first run binds it
+ * (so it knows it is the first run), waits until the peer has gone (the
+ * port becomes unbound again, ABI.md event_channel_op SEND) and reboots;
+ * its restarted run finds domain N gone (-ESRCH) and scans.
+ */
 static void frames(int dead)
 {
     const struct rv_start_info *si = rv_start_info;
     uint32_t lo = si->free_start, hi = si->virt_base + si->nr_mapped * RV_PAGE_SIZE - 8 * RV_PAGE_SIZE;
+    struct rv_evtchn_status st;
     if (dead) {
+        long p = rv_evtchn_alloc_unbound(si->domid + 1);
+        RVT_REQUIRE_OK(p, "offer a port to frames-check");
         for (uint32_t va = lo; va < hi; va += 4)
             *(volatile uint32_t *)va = DEAD ^ (va & 0xfff);
-        rvt_log("filled 0x%x-0x%x; exiting", lo, hi);
+        do {
+            rv_yield();
+            RVT_REQUIRE_OK(rv_evtchn_status((uint32_t)p, &st), "status");
+        } while (st.status != RV_EVTCHNSTAT_INTERDOMAIN);
+        rvt_log("filled 0x%x-0x%x; port %ld bound; exiting", lo, hi, p);
         return;
+    }
+    long bound = -RV_EINVAL;
+    for (int tries = 0; tries < 2000 && bound == -RV_EINVAL; tries++) {
+        for (uint32_t p = 1; p < 16; p++) {
+            bound = rv_hc_event_channel_op(RV_EVTCHNOP_BIND_INTERDOMAIN,
+                                           &(struct rv_evtchn_bind_interdomain){ si->domid - 1, p, 0 });
+            if (bound != -RV_EINVAL)
+                break;
+        }
+        if (bound == -RV_EINVAL)
+            rv_yield(); /* not offered yet */
     }
     uint32_t found = 0;
     for (uint32_t va = lo; va < hi; va += 4)
@@ -132,12 +158,20 @@ static void frames(int dead)
             found++;
     if (found)
         rvt_failure("%u words of a dead domain's memory in our frames (mfn 0x%x on)", found, si->first_mfn);
-    if (rv_time_ns() < 400 * RV_NS_PER_MS) {
+    if (bound == 0) {
         rvt_log("first run (mfn 0x%x): clean; waiting for frames-dead to end, then a reboot", si->first_mfn);
-        while (rv_time_ns() < 400 * RV_NS_PER_MS)
-            rv_yield();
+        for (uint32_t p = 1; p < 64; p++)
+            if (rv_evtchn_status(p, &st) == 0 && st.status == RV_EVTCHNSTAT_INTERDOMAIN) {
+                do {
+                    rv_yield();
+                    RVT_REQUIRE_OK(rv_evtchn_status(p, &st), "status");
+                } while (st.status == RV_EVTCHNSTAT_INTERDOMAIN);
+                break;
+            }
         rv_reboot();
     }
+    if (bound != -RV_ESRCH)
+        rvt_error("binding to frames-dead: %s", rv_errname(bound));
     rvt_log("restarted at mfn 0x%x: no word of the dead domain's pattern", si->first_mfn);
 }
 
