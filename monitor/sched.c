@@ -32,6 +32,7 @@
 #include "layout.h"
 #include "paging.h"
 #include "rvlib.h"
+#include "outcome.h"
 #include "scrub.h"
 #include "time.h"
 #include "x86.h"
@@ -48,8 +49,6 @@ static uint64_t period_start;
 static int need_resched; /* a domain woke that is owed the CPU more than the running one */
 static int resched_owed; /* ... and waits for the running one's rate limit */
 uint64_t sched_ratelimit_ns = 2000000ull;
-extern int monitor_failures;
-void monitor_exit(int failed);
 
 void vcpu_prepare(struct domain *d, uint32_t entry, uint32_t esp, uint32_t esi)
 {
@@ -325,7 +324,7 @@ __attribute__((noreturn)) void sched_start(void)
             }
             if (!any_alive()) {
                 mlog("all domains stopped\n");
-                monitor_exit(monitor_failures != 0);
+                outcome_exit(0);
             }
             timer_reprogram();
             sti_hlt(); /* idle until an interrupt; it may wake a domain */
@@ -352,13 +351,19 @@ static void sleep(void)
     swtch(&current->ctx, sched_ctx);
 }
 
+/* Sleeps unless an event is already pending; the virtual IF is left alone
+ * (an event raised while masked still sets evtchn_upcall_pending). */
+void sched_wait_event(void)
+{
+    if (!vcpu_info(current)->evtchn_upcall_pending)
+        sleep();
+}
+
 /* SCHEDOP_block semantics: events on, sleep unless one is already pending. */
 void sched_block(void)
 {
-    struct rv_vcpu_info *vi = vcpu_info(current);
-    vi->evtchn_upcall_mask = 0;
-    if (!vi->evtchn_upcall_pending)
-        sleep();
+    vcpu_info(current)->evtchn_upcall_mask = 0;
+    sched_wait_event();
 }
 
 /* Sleeps until one of ports is pending or timeout (ns of system time) passes. */
