@@ -39,3 +39,11 @@ $(eval $(call rv_test,hostile-ptr,$(HOSTILE_SRC)/ptr.c $(MMTEST)))
 $(eval $(call rv_test,hostile-exhaust,$(HOSTILE_SRC)/exhaust.c $(MMTEST)))
 $(eval $(call rv_test,hostile-leak,$(HOSTILE_SRC)/leak.c))
 $(eval $(call rv_test,hostile-pt,$(HOSTILE_SRC)/pt.c $(MMTEST)))
+
+# Malformed images (mkhostile.py): build/tests/conformance/hostile/img-VARIANT.elf
+HOSTILE_IMGS := phnum-max phoff-wrap memsz-wrap memsz-max offset-wrap filesz-max vaddr-top \
+                note-namesz note-descsz ptnote-wrap ptnote-huge
+$(BUILD)/tests/conformance/hostile/img-%.elf: $(BUILD)/tests/conformance/seg-img-ok.elf $(HOSTILE_SRC)/mkhostile.py tests/conformance/seg/mkbad.py
+	@mkdir -p $(@D)
+	$(PYTHON) $(HOSTILE_SRC)/mkhostile.py $* $< $@
+all: $(foreach v,$(HOSTILE_IMGS),$(BUILD)/tests/conformance/hostile/img-$(v).elf)
