@@ -531,6 +531,12 @@ void fz_gen(struct fz_call *c, int nested)
     }
     make_safe(c, nested);
     if (!nested) {
+        /* A multicall array lives in the array page, which no entry's output can reach
+         * (make_safe): elsewhere an earlier entry could rewrite a later one into a shutdown. */
+        if (c->nr == RV_HC_multicall && in_scratch(c->a[0]) && c->a[0] < fz_page(FZ_ARRAY_PAGE)) {
+            c->a[0] = fz_page(FZ_ARRAY_PAGE) + (c->a[0] & (RV_PAGE_SIZE - 1));
+            c->rd[0] = c->wr[0] = fz_page(FZ_GUARD_MID) - c->a[0];
+        }
         if (c->nr == RV_HC_multicall && in_scratch(c->a[0]))
             build_multicall(c);
         if (c->nr == RV_HC_mmu_update && in_scratch(c->a[0]))
