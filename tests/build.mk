@@ -6,6 +6,8 @@
 #                    (and the Linux guest: make linux, one and two guests booted)
 #   make check-tcg   the same without Bochs and Linux (quick iteration)
 #   make fuzz-host   libFuzzer on the monitor's parsers, FUZZ_SECONDS each (tests/fuzz/)
+#   make fuzz        the in-guest hypercall fuzzer, SEED= CALLS= (10^6) on QEMU TCG
+#                    (tests/hostile/hostile.mk; the hostile-guest suite runs in check)
 #   make pvlint      tools/pvlint.py on every guest image (and vmlinux if built), with
 #                    the trap check (tests/pvlint-suite.sh)
 #   make conformance every conformance test on QEMU TCG only
