@@ -13,7 +13,8 @@
  * ABI.md that a guest can check by itself:
  *  - the result is success or an error ABI.md lists for that hypercall
  *    (per multicall entry too, iret and multicall entries -EINVAL);
- *  - an unknown number is -ENOSYS, a virtio call without devices -ENOENT;
+ *  - an unknown number is -ENOSYS, a virtio call without devices -ENOENT,
+ *    domctl (not a control domain) -EPERM;
  *  - a value or table ABI.md refuses is never accepted;
  *  - a pointer the call needs and that cannot be read (or written) wholly
  *    gives -EFAULT (sizes known per call, see pointer_rules);
@@ -50,6 +51,7 @@ static uint64_t allowed(uint32_t nr)
     case RV_HC_event_channel_op:
         return EB(RV_EINVAL) | EB(RV_EEXIST) | EB(RV_ENOSPC) | EB(RV_EFAULT) | EB(RV_ESRCH) | EB(RV_ENOSYS);
     case RV_HC_set_timer_op: return 0;
+    case RV_HC_domctl: return EB(RV_EPERM); /* not a control domain */
     case RV_HC_virtio_op: return EB(RV_ENOSYS) | EB(RV_ENOENT) | EB(RV_EFAULT) | EB(RV_EINVAL) | EB(RV_ERANGE);
     default: return EB(RV_ENOSYS);
     }
@@ -211,6 +213,8 @@ static void check_result(const struct fz_call *c, long r)
         fz_fail(c, r, "an unknown hypercall number must be -ENOSYS");
     if (c->nr == RV_HC_virtio_op && r != (c->a[0] > RV_VIRTIO_NOTIFY ? -RV_ENOSYS : -RV_ENOENT))
         fz_fail(c, r, "virtio_op without devices: -ENOSYS for cmd > 9, else -ENOENT");
+    if (c->nr == RV_HC_domctl && r != -RV_EPERM)
+        fz_fail(c, r, "domctl from a domain that is not a control domain must be -EPERM");
     if (c->must_refuse && r >= 0)
         fz_fail(c, r, "accepted a value ABI.md refuses");
     if (r > 0 && c->nr != RV_HC_version && c->nr != RV_HC_console_io)
