@@ -9,6 +9,8 @@
 #                    with the reason when debootstrap cannot reach the registry)
 #   make check-tcg   the same without Bochs and Linux (quick iteration)
 #   make fuzz-host   libFuzzer on the monitor's parsers, FUZZ_SECONDS each (tests/fuzz/)
+#   make fuzz        the in-guest hypercall fuzzer, SEED= CALLS= (10^6) on QEMU TCG
+#                    (tests/hostile/hostile.mk; the hostile-guest suite runs in check)
 #   make pvlint      tools/pvlint.py on every guest image (and vmlinux if built), with
 #                    the trap check (tests/pvlint-suite.sh)
 #   make conformance every conformance test on QEMU TCG only
@@ -21,6 +23,7 @@
 -include tests/unit/unit.mk
 -include tests/framework/framework.mk
 -include tests/conformance/conformance.mk
+-include tests/hostile/hostile.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
 -include tests/tutorial/tutorial.mk
