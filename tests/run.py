@@ -2,9 +2,10 @@
 """tests/run.py: the conformance test runner.
 
 Reads the manifests (tests/conformance/tests.list, then each ABI area's
-tests/conformance/<area>/tests.list, in name order), packs the tests into
+tests/conformance/<area>/tests.list, in name order, then the hostile-guest
+suite's tests/hostile/tests.list), packs the tests into
 boots of up to 8 guests each, boots every group on QEMU TCG (monitor ELF
-with -kernel, guests with -initrd) and the tests marked `strict` on Bochs
+with -kernel, guests with -initrd) and the tests marked `strict` or `bochs` on Bochs
 (a GRUB ISO; Bochs checks segment limits, TCG does not), reads the
 monitor's serial log and prints one line per test and platform, then
 `N passed, N failed, N skipped` as the very last line.
@@ -45,10 +46,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
 
 
+HOSTILE = os.path.join(ROOT, "tests", "hostile", "tests.list")
+
+
 def default_manifests():
     top = os.path.join(CONFORMANCE, "tests.list")
     areas = sorted(glob.glob(os.path.join(CONFORMANCE, "*", "tests.list")))
-    return ([top] if os.path.isfile(top) else []) + areas
+    hostile = [HOSTILE] if os.path.isfile(HOSTILE) else []
+    return ([top] if os.path.isfile(top) else []) + areas + hostile
 
 PER_BOOT = 8                 # guests in one boot
 TCG_TIMEOUT = 60             # seconds per boot
@@ -77,6 +82,7 @@ class Test:
         self.lineno = lineno
         self.elf = "tests/conformance/%s.elf" % name   # under the build dir
         self.strict = False       # meaningful only where segment limits are enforced
+        self.bochs = False        # runs on Bochs as well as TCG (need not rely on limits)
         self.alone = False        # boots by itself
         self.boot = None          # boot=NAME: shares a boot only with the other NAME tests
         self.icount = False       # boots on TCG with -icount shift=0,sleep=off (time = instructions)
@@ -146,7 +152,7 @@ def read_manifests(paths):
 
 def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
-    NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
+    NAME [strict] [bochs] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
     [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
     [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [cpuflags=FLAG[+FLAG]] [smp=N] [monlog=REGEX]
     [modargs=WORDS] [args=WORDS]."""
@@ -174,6 +180,8 @@ def parse_manifest(text, where="tests.list"):
                     t.strict = True
                 elif key == "alone":
                     t.alone = True
+                elif key == "bochs":
+                    t.bochs = True
                 elif key == "icount":
                     t.icount = True
                 elif key == "nic":
@@ -239,6 +247,8 @@ def parse_manifest(text, where="tests.list"):
             raise ManifestError("%s: drive= tests run on QEMU only, they cannot be strict" % here)
         if t.nic and t.strict:
             raise ManifestError("%s: nic tests run on QEMU only, they cannot be strict" % here)
+        if t.bochs and (t.drive or t.nic or t.cpuflags):
+            raise ManifestError("%s: drive=, nic and cpuflags= tests run on QEMU only, not on Bochs" % here)
         if t.cpuflags and t.strict:
             raise ManifestError("%s: cpuflags= tests run on QEMU only, they cannot be strict" % here)
         if t.smp > 1 and t.strict:
@@ -832,7 +842,8 @@ def main(argv=None):
                     "the suite is named after the file)")
     ap.add_argument("--manifest", action="append", default=[], metavar="FILE",
                     help="read these manifests (repeatable) instead of "
-                    "tests/conformance/tests.list and tests/conformance/*/tests.list")
+                    "tests/conformance/tests.list, tests/conformance/*/tests.list and "
+                    "tests/hostile/tests.list")
     ap.add_argument("--build", default="build", help="build directory (default: build)")
     ap.add_argument("--list", action="store_true", help="print the boots and exit")
     ap.add_argument("--smp", type=int, default=0, metavar="N",
@@ -857,7 +868,7 @@ def main(argv=None):
     if not opts.bochs_only:
         plan += [("tcg", i + 1, g) for i, g in enumerate(make_groups(tests, opts.per_boot))]
     if not opts.tcg_only:
-        on_bochs = [t for t in tests if (t.strict or opts.bochs_all) and not t.drive and not t.nic
+        on_bochs = [t for t in tests if (t.strict or t.bochs or opts.bochs_all) and not t.drive and not t.nic
                     and not t.cpuflags]
         plan += [("bochs", i + 1, g) for i, g in enumerate(make_groups(on_bochs, opts.per_boot))]
     if opts.list:
