@@ -39,5 +39,11 @@ void *fixmap(unsigned slot, uint32_t pa);
 #define FIXMAP_IOAPIC 511 /* the I/O APIC's registers (irq.c) */
 /* Zeroes frame mfn through the window. */
 void zero_frame(uint32_t mfn);
+/* Maps a run of frames from mfn (up to n, at most MON_RUN_PAGES) at the run
+ * window, or finds mfn already there; returns its address and sets *mapped
+ * to the frames mapped from mfn on.  Valid until the next call. */
+void *map_run(uint32_t mfn, uint32_t n, uint32_t *mapped);
+/* Zeroes n whole pages from va (page-aligned). */
+void zero_pages(void *va, uint32_t n);
 
 #endif

@@ -314,18 +314,22 @@ __attribute__((noreturn)) void sched_start(void)
     for (;;) {
         reap();
         console_poll(); /* monitor lines that waited for a quiet point in the focus's stream */
-        scrub_some(SCRUB_CHUNK, scrub_should_stop); /* a dead domain's memory, between picks */
+        if (any_alive() || scrub_needed())
+            scrub_some(SCRUB_CHUNK, scrub_should_stop); /* a dead domain's memory, between picks */
         new_period(now_ns());
         fire_due(now_ns()); /* due timers, even if their interrupt is still pending */
         struct domain *d = pick();
         if (!d) {
+            /* Nothing will run again: the frames need no scrub (scrub.c). */
+            if (!any_alive() && !scrub_needed()) {
+                if (scrub_pending())
+                    mlog("%u KiB left unscrubbed: no domain is left to see them\n", scrub_frames_left() * 4);
+                mlog("all domains stopped\n");
+                monitor_exit(monitor_failures != 0);
+            }
             if (scrub_pending()) {
                 __asm__ volatile("sti; nop; cli"); /* let a pending interrupt in */
                 continue;
-            }
-            if (!any_alive()) {
-                mlog("all domains stopped\n");
-                monitor_exit(monitor_failures != 0);
             }
             timer_reprogram();
             sti_hlt(); /* idle until an interrupt; it may wake a domain */
