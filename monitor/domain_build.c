@@ -233,13 +233,16 @@ static struct domain *domain_alloc(void)
  * to hold them (frame.c); the others (never used since boot) are zeroed. */
 static void zero_dirty(uint32_t mfn, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t run = 0, mapped;
-        while (i + run < n && run < MON_RUN_PAGES && !frame_is_zeroed(mfn + i + run))
-            run++;
-        if (run) {
-            zero_pages(map_run(mfn + i, run, &mapped), run);
-            i += run - 1;
+    for (uint32_t i = 0; i < n;) {
+        i += frames_zeroed_run(mfn + i, n - i, 1);
+        uint32_t dirty = frames_zeroed_run(mfn + i, n - i, 0);
+        while (dirty) {
+            uint32_t mapped;
+            void *va = map_run(mfn + i, dirty, &mapped);
+            uint32_t k = mapped < dirty ? mapped : dirty;
+            zero_pages(va, k);
+            i += k;
+            dirty -= k;
         }
     }
 }

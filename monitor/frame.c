@@ -179,6 +179,22 @@ int frame_is_zeroed(uint32_t mfn)
     return mfn < FRAME_MAX && ((zeroed[mfn / 32] >> (mfn % 32)) & 1);
 }
 
+uint32_t frames_zeroed_run(uint32_t mfn, uint32_t n, int is_zero)
+{
+    uint32_t k = 0;
+    while (k < n && mfn + k < FRAME_MAX) {
+        uint32_t m = mfn + k, w = zeroed[m / 32];
+        if (m % 32 == 0 && n - k >= 32 && w == (is_zero ? ~0u : 0u)) {
+            k += 32; /* a whole word alike */
+            continue;
+        }
+        if (((w >> (m % 32)) & 1) != (uint32_t)is_zero)
+            break;
+        k++;
+    }
+    return k;
+}
+
 uint32_t frames_free_count(void)
 {
     return nr_free;

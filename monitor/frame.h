@@ -27,6 +27,9 @@ void frames_free_zeroed(uint32_t mfn, uint32_t n);
 /* For a frame just allocated: 1 if it is known to hold zeros (it went back
  * through frames_free_zeroed, not frames_free, and nobody had it since). */
 int frame_is_zeroed(uint32_t mfn);
+/* How many frames from mfn (at most n) in a row are (is_zero 1) or are not
+ * (0) known to hold zeros, by frame_is_zeroed. */
+uint32_t frames_zeroed_run(uint32_t mfn, uint32_t n, int is_zero);
 uint32_t frames_free_count(void);
 int frame_is_free(uint32_t mfn);
 
