@@ -19,6 +19,10 @@
  * The gap that holds the new instance's build (the monitor validates its
  * start-of-day page tables in one go: about 20 ms of instructions for
  * 512 MiB) and the longest gap of the whole run are printed, not judged.
+ * Command line: hog=ID, and gap=MS for another limit (0: print only; the
+ * small pair does that, for Bochs, whose 4 MHz of guest time make every
+ * console line the monitor prints at a death cost milliseconds: its
+ * serial port takes a character at a time at the line's speed).
  */
 #include <rvtest.h>
 
@@ -91,6 +95,7 @@ static uint64_t longest_in(uint64_t from, uint64_t to, uint64_t *at)
 void test_main(void)
 {
     long hog = rv_cmdline_int("hog", 0);
+    uint64_t max_gap_ns = (uint64_t)rv_cmdline_int("gap", MAX_GAP_NS / MS) * MS;
     if (hog <= 0)
         rvt_error("needs hog=ID");
     RVT_REQUIRE_OK(rv_events_init(), "set_callbacks");
@@ -119,7 +124,7 @@ void test_main(void)
             " (0: none over %u us)",
             (unsigned)(gap_d / 1000), (unsigned)(gap_b / 1000), (unsigned)(max_gap / 1000),
             (unsigned)(LONG_GAP_NS / 1000));
-    if (gap_d > MAX_GAP_NS)
+    if (max_gap_ns && gap_d > max_gap_ns)
         rvt_failure("the 1 ms tick stalled for %u us at %u ms while the hog was destroyed (%u-%u ms)",
                     (unsigned)(gap_d / 1000), (unsigned)(at_d / MS), (unsigned)(alive / MS), (unsigned)(dead / MS));
     rvt_success();
