@@ -14,6 +14,8 @@
 BENCH_DIR   := $(BUILD)/bench
 BENCHFLAGS  ?=
 BENCH_DEPS  := $(BUILD)/monitor.elf $(BENCH_DIR)/hvbench.elf
+# The teardown suite (tests/bench/teardown_bench.py): a guest that fills its memory.
+BENCH_DEPS  += $(BUILD)/guests/memhog.elf
 # The Linux suite: the ringvisor guest (make linux), the same source built
 # for bare i386 (make linux-native: build/linux/native/bzImage) and their
 # one initramfs, which holds the benchmark (linux/rvbench.c).

@@ -1004,7 +1004,9 @@ class IoSuite(KernelPair):
 
 # ------------------------------------------------------------------ the suites
 
-SUITES = [HvSuite(), LinuxSuite(), IoSuite()]
+from teardown_bench import TeardownSuite  # noqa: E402  (tests/bench/teardown_bench.py)
+
+SUITES = [HvSuite(), LinuxSuite(), IoSuite(), TeardownSuite(Table, Section)]
 
 
 # ------------------------------------------------------------------ main
