@@ -165,6 +165,16 @@ void *map_run(uint32_t mfn, uint32_t n, uint32_t *mapped)
     return (void *)(MON_RUN_VA + ((mfn - run_mfn) << 12));
 }
 
+/* Any n frames (n <= MON_RUN_PAGES) at the run window, in list order. */
+void *map_list(const uint32_t *mfns, uint32_t n)
+{
+    for (uint32_t i = 0; i < MON_RUN_PAGES; i++)
+        run_l1[i] = i < n ? ((pte_t)mfns[i] << 12) | PG_P | PG_RW | PG_A | PG_D : 0;
+    write_cr3(read_cr3());
+    run_n = 0; /* not a run: the next map_run maps afresh */
+    return (void *)MON_RUN_VA;
+}
+
 /*
  * Zeroes n pages at va with plain 32-bit stores, 64 bytes a loop.  Not
  * REP STOSD: QEMU TCG runs a REP string instruction one element per pass

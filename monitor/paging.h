@@ -43,6 +43,8 @@ void zero_frame(uint32_t mfn);
  * window, or finds mfn already there; returns its address and sets *mapped
  * to the frames mapped from mfn on.  Valid until the next call. */
 void *map_run(uint32_t mfn, uint32_t n, uint32_t *mapped);
+/* Maps frames mfns[0..n) (n <= MON_RUN_PAGES) at the run window, in order. */
+void *map_list(const uint32_t *mfns, uint32_t n);
 /* Zeroes n whole pages from va (page-aligned). */
 void zero_pages(void *va, uint32_t n);
 

@@ -15,6 +15,10 @@
  *
  * The frames go through the run window (paging.c: 512 frames per TLB
  * flush, not one INVLPG each) and are zeroed with wide unrolled stores.
+ * Besides a domain's own run of frames the queue takes lists of scattered
+ * frames (an in-memory disk's private copies, drivers/memdisk.c), zeroed
+ * LIST_BATCH at a time, each freed on its own, and the frames holding the
+ * list freed with the last.
  *
  * When no domain is left and none waits for a restart, nothing will ever
  * run again: the monitor stops without finishing the scrub (scrub_needed),
@@ -31,10 +35,13 @@
 #include "time.h"
 
 #define SCRUB_CHECK 8 /* frames (32 KiB) between two looks at stop() */
+#define LIST_BATCH 32 /* frames of a list mapped and zeroed at once */
 
 struct scrub {
-    uint32_t mfn, left;   /* frames still dirty, from mfn up */
+    uint32_t mfn, left;   /* frames still dirty, from mfn up (a list: its next index, entries left) */
     uint32_t total;       /* frames at the start */
+    uint32_t *list;       /* or 0: a list of frames, 0 entries are holes */
+    uint32_t list_mfn, list_frames; /* the frames holding the list */
     int restart_module;   /* -1: none */
     uint32_t domid;
     char name[DOM_NAME_MAX];
@@ -49,8 +56,18 @@ void scrub_add(const struct domain *d, int restart_module)
     if (nr_queued == sizeof(queue) / sizeof(queue[0]))
         panic("scrub queue full");
     struct scrub *s = &queue[nr_queued++];
-    *s = (struct scrub){ d->first_mfn, d->nr_pages, d->nr_pages, restart_module, d->id, { 0 }, now_ns(), 0 };
+    *s = (struct scrub){ .mfn = d->first_mfn, .left = d->nr_pages, .total = d->nr_pages,
+                         .restart_module = restart_module, .domid = d->id, .queued_ns = now_ns() };
     strlcpy(s->name, d->name, sizeof(s->name));
+}
+
+void scrub_add_list(uint32_t *list, uint32_t n, uint32_t list_mfn, uint32_t list_frames)
+{
+    if (nr_queued == sizeof(queue) / sizeof(queue[0]))
+        panic("scrub queue full");
+    queue[nr_queued++] = (struct scrub){ .left = n, .list = list, .list_mfn = list_mfn,
+                                         .list_frames = list_frames, .restart_module = -1,
+                                         .queued_ns = now_ns() };
 }
 
 int scrub_pending(void)
@@ -70,8 +87,36 @@ uint32_t scrub_frames_left(void)
 {
     uint32_t n = 0;
     for (unsigned i = 0; i < nr_queued; i++)
-        n += queue[i].left;
+        n += queue[i].left; /* a list's holes count too: an upper bound */
     return n;
+}
+
+/* A list: the next up to LIST_BATCH frames zeroed and freed; returns the
+ * entries passed. */
+static uint32_t zero_list_batch(struct scrub *s)
+{
+    static uint32_t batch[LIST_BATCH];
+    uint32_t n = 0, i = 0;
+    for (; i < s->left && n < LIST_BATCH; i++)
+        if (s->list[s->mfn + i])
+            batch[n++] = s->list[s->mfn + i];
+    if (n) {
+        zero_pages(map_list(batch, n), n);
+        for (uint32_t k = 0; k < n; k++)
+            frames_free_zeroed(batch[k], 1);
+    }
+    return i;
+}
+
+static void some_of_list(struct scrub *s, int (*stop)(void))
+{
+    do {
+        uint32_t i = zero_list_batch(s);
+        s->mfn += i;
+        s->left -= i;
+    } while (s->left && !(stop && stop()));
+    if (!s->left)
+        frames_free(s->list_mfn, s->list_frames);
 }
 
 /* Zeroes up to max frames from s->mfn, SCRUB_CHECK at a time; returns how many. */
@@ -93,6 +138,8 @@ static uint32_t zero_some(struct scrub *s, uint32_t max, int (*stop)(void))
 
 static void finish(struct scrub *s)
 {
+    if (s->list)
+        return; /* the disk's own lines said what it held */
     uint64_t ms = (now_ns() - s->queued_ns) / 1000000u, us = s->busy_ns / 1000u;
     uint32_t mib_s = us ? (uint32_t)((uint64_t)s->total * 4096u * 1000000u / us >> 20) : 0;
     mlog("d%u %s: scrubbed %u KiB in %u ms (%u us zeroing, %u MiB/s)\n", s->domid, s->name,
@@ -105,12 +152,16 @@ void scrub_some(uint32_t max_frames, int (*stop)(void))
         return;
     struct scrub *s = &queue[0];
     uint64_t t0 = now_ns();
-    uint32_t n = zero_some(s, s->left < max_frames ? s->left : max_frames, stop);
+    if (s->list) {
+        some_of_list(s, stop);
+    } else {
+        uint32_t n = zero_some(s, s->left < max_frames ? s->left : max_frames, stop);
+        mm_release(s->mfn, n);
+        frames_free_zeroed(s->mfn, n);
+        s->mfn += n;
+        s->left -= n;
+    }
     s->busy_ns += now_ns() - t0;
-    mm_release(s->mfn, n);
-    frames_free_zeroed(s->mfn, n);
-    s->mfn += n;
-    s->left -= n;
     if (s->left)
         return;
     finish(s);
