@@ -163,7 +163,7 @@ void memdisk_destroy(struct disk *dk)
     frames_free(dk->spare_mfn, dk->spare_n);
     dk->spare_n = 0;
     if (dk->nr_cow)
-        scrub_add_list(dk->cow, pages, dk->map_mfn, dk->map_frames);
+        scrub_add_list(dk->cow, pages, dk->nr_cow, dk->map_mfn, dk->map_frames);
     else
         frames_free(dk->map_mfn, dk->map_frames);
     dk->nr_cow = 0;

@@ -40,6 +40,7 @@
 struct scrub {
     uint32_t mfn, left;   /* frames still dirty, from mfn up (a list: its next index, entries left) */
     uint32_t total;       /* frames at the start */
+    uint32_t dirty;       /* frames still to zero */
     uint32_t *list;       /* or 0: a list of frames, 0 entries are holes */
     uint32_t list_mfn, list_frames; /* the frames holding the list */
     int restart_module;   /* -1: none */
@@ -56,16 +57,17 @@ void scrub_add(const struct domain *d, int restart_module)
     if (nr_queued == sizeof(queue) / sizeof(queue[0]))
         panic("scrub queue full");
     struct scrub *s = &queue[nr_queued++];
-    *s = (struct scrub){ .mfn = d->first_mfn, .left = d->nr_pages, .total = d->nr_pages,
+    *s = (struct scrub){ .mfn = d->first_mfn, .left = d->nr_pages, .total = d->nr_pages, .dirty = d->nr_pages,
                          .restart_module = restart_module, .domid = d->id, .queued_ns = now_ns() };
     strlcpy(s->name, d->name, sizeof(s->name));
 }
 
-void scrub_add_list(uint32_t *list, uint32_t n, uint32_t list_mfn, uint32_t list_frames)
+void scrub_add_list(uint32_t *list, uint32_t n, uint32_t nr_frames, uint32_t list_mfn, uint32_t list_frames)
 {
     if (nr_queued == sizeof(queue) / sizeof(queue[0]))
         panic("scrub queue full");
-    queue[nr_queued++] = (struct scrub){ .left = n, .list = list, .list_mfn = list_mfn,
+    queue[nr_queued++] = (struct scrub){ .left = n, .total = nr_frames, .dirty = nr_frames,
+                                         .list = list, .list_mfn = list_mfn,
                                          .list_frames = list_frames, .restart_module = -1,
                                          .queued_ns = now_ns() };
 }
@@ -87,7 +89,7 @@ uint32_t scrub_frames_left(void)
 {
     uint32_t n = 0;
     for (unsigned i = 0; i < nr_queued; i++)
-        n += queue[i].left; /* a list's holes count too: an upper bound */
+        n += queue[i].dirty;
     return n;
 }
 
@@ -105,6 +107,7 @@ static uint32_t zero_list_batch(struct scrub *s)
         for (uint32_t k = 0; k < n; k++)
             frames_free_zeroed(batch[k], 1);
     }
+    s->dirty -= n < s->dirty ? n : s->dirty;
     return i;
 }
 
@@ -160,6 +163,7 @@ void scrub_some(uint32_t max_frames, int (*stop)(void))
         frames_free_zeroed(s->mfn, n);
         s->mfn += n;
         s->left -= n;
+        s->dirty -= n;
     }
     s->busy_ns += now_ns() - t0;
     if (s->left)
