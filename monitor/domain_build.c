@@ -26,6 +26,7 @@
 #include "multiboot.h"
 #include "paging.h"
 #include "rvlib.h"
+#include "scrub.h"
 #include "start_info.h"
 
 #define BOOT_STACK_PAGES 4
@@ -346,7 +347,9 @@ int domain_build(int index)
     d->cap = ml.cap;
     d->restart = ml.restart;
     if (build_memory(d, &l, img, &ei)) {
-        rv_snprintf(why_buf, sizeof(why_buf), "not enough free memory for mem=%uK", ml.mem_kb);
+        uint32_t busy = scrub_frames_left();
+        rv_snprintf(why_buf, sizeof(why_buf), busy ? "not enough free memory for mem=%uK (%u KiB still being scrubbed)"
+                                                   : "not enough free memory for mem=%uK", ml.mem_kb, busy * 4);
         memset(d, 0, sizeof(*d));
         refuse(index, ml.path, why_buf);
         return used;
