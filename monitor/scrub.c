@@ -49,7 +49,9 @@ struct scrub {
     uint64_t queued_ns, busy_ns; /* when it died; time spent zeroing */
 };
 
-static struct scrub queue[MAX_DOMAINS * 2];
+/* Dead domains, and a list for each in-memory disk (at most one per virtio
+ * device: 64 in all, drivers/virtio.c). */
+static struct scrub queue[MAX_DOMAINS * 2 + 64];
 static unsigned nr_queued;
 
 void scrub_add(const struct domain *d, int restart_module)
@@ -111,13 +113,14 @@ static uint32_t zero_list_batch(struct scrub *s)
     return i;
 }
 
-static void some_of_list(struct scrub *s, int (*stop)(void))
+static void some_of_list(struct scrub *s, uint32_t max_frames, int (*stop)(void))
 {
+    uint32_t before = s->dirty;
     do {
         uint32_t i = zero_list_batch(s);
         s->mfn += i;
         s->left -= i;
-    } while (s->left && !(stop && stop()));
+    } while (s->left && before - s->dirty < max_frames && !(stop && stop()));
     if (!s->left)
         frames_free(s->list_mfn, s->list_frames);
 }
@@ -156,7 +159,7 @@ void scrub_some(uint32_t max_frames, int (*stop)(void))
     struct scrub *s = &queue[0];
     uint64_t t0 = now_ns();
     if (s->list) {
-        some_of_list(s, stop);
+        some_of_list(s, max_frames, stop);
     } else {
         uint32_t n = zero_some(s, s->left < max_frames ? s->left : max_frames, stop);
         mm_release(s->mfn, n);
