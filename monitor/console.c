@@ -27,6 +27,7 @@
 #include "console.h"
 #include "domain.h"
 #include "rvlib.h"
+#include "outcome.h"
 #include "serial.h"
 #include "termtext.h"
 #include "time.h"
@@ -304,7 +305,6 @@ void dlog(const struct domain *d, const char *fmt, ...)
     va_end(ap);
 }
 
-void monitor_exit(int failed);
 
 __attribute__((noreturn)) void panic(const char *fmt, ...)
 {
@@ -316,7 +316,7 @@ __attribute__((noreturn)) void panic(const char *fmt, ...)
     kvprintf(fmt, ap);
     va_end(ap);
     kprintf("\n");
-    monitor_exit(1);
+    outcome_exit(1);
     for (;;)
         hlt();
 }

@@ -13,6 +13,7 @@
 #include "evtchn.h"
 #include "modline.h"
 #include "multiboot.h"
+#include "outcome.h"
 #include "frame.h"
 #include "layout.h"
 #include "mm.h"
@@ -20,7 +21,6 @@
 #include "scrub.h"
 #include "rvlib.h"
 
-int monitor_failures; /* domains that did not end with poweroff code 0 */
 
 void domain_print_memory(struct domain *d)
 {
@@ -55,6 +55,12 @@ static void print_profile(struct domain *d)
     for (int v = 0; v < 32; v++)
         if (d->trap_count[v])
             kprintf(" vec%d=%u", v, d->trap_count[v]);
+    /* #GPs the monitor resolved itself have names of their own (ABI.md "Profile counters") */
+    if (d->softint_count)
+        kprintf(" softint=%u", d->softint_count);
+    for (int i = 0; i < EMUL_COUNT; i++)
+        if (d->emulated[i])
+            kprintf(" %s=%u", emul_names[i], d->emulated[i]);
     if (d->segfix.count)
         kprintf(" segfix=%u", d->segfix.count);
     /* what the memory hypercalls did: entries written, operations by kind */
@@ -90,7 +96,7 @@ void domain_kill(struct domain *d, const char *fmt, ...)
     va_end(ap);
     kprintf("\n");
     d->exit_reason = -1;
-    monitor_failures++;
+    outcome_domain_end(d);
     end(d);
 }
 
@@ -101,8 +107,7 @@ void domain_exit(struct domain *d, int reason, int code)
     dlog(d, "exit %s code %d\n", names[reason], code);
     d->exit_reason = reason;
     d->exit_code = code;
-    if (reason != RV_SHUTDOWN_POWEROFF || code != 0)
-        monitor_failures++;
+    outcome_domain_end(d);
     end(d);
 }
 

@@ -114,7 +114,9 @@ struct domain {
     uint32_t trap_sites_lost;             /* traps at sites past the first TRAP_SITES */
     struct rv_vcpu_stats stats;
     uint32_t hc_count[RV_NR_HYPERCALLS];  /* per hypercall number (multicall entries too) */
-    uint32_t trap_count[32];              /* exceptions taken, per vector */
+    uint32_t trap_count[32];              /* exceptions taken, per vector; #GP only when it was
+                                           * not an int n, a segfix flip or an emulated CLI/STI/HLT */
+    uint32_t softint_count;               /* int n bounced to the guest's handler (the CPU saw #GP) */
     uint32_t mmu_entries;                 /* entries of mmu_update batches applied */
     uint32_t mmuext_count[8];             /* mmuext_op operations, per RV_MMUEXT_* command */
 
@@ -146,6 +148,7 @@ uint32_t seg_base(struct domain *d, uint32_t sel, int *ok);
 void sched_start(void) __attribute__((noreturn));
 void sched_yield(void);
 void sched_block(void);
+void sched_wait_event(void); /* sleep until an event is pending; virtual IF unchanged */
 void sched_leave_dead(void) __attribute__((noreturn));
 void sched_wake(struct domain *d);
 void sched_check_resched(void);

@@ -23,6 +23,7 @@
 #include "layout.h"
 #include "mm.h"
 #include "modline.h"
+#include "outcome.h"
 #include "multiboot.h"
 #include "paging.h"
 #include "rvlib.h"
@@ -31,7 +32,6 @@
 
 #define BOOT_STACK_PAGES 4
 
-extern int monitor_failures;
 
 struct layout {
     uint32_t virt_base, nr_pages, nr_mapped;
@@ -50,7 +50,7 @@ struct layout {
 static void refuse(int index, const char *path, const char *why)
 {
     mlog("module %d (%s): refused: %s\n", index, path, why);
-    monitor_failures++;
+    outcome_refused(index);
     unmap_frames();
 }
 
@@ -274,7 +274,7 @@ static int build_memory(struct domain *d, const struct layout *l, const uint8_t 
      * pinned its L3 and loaded it: the same validation as later updates. */
     if (mm_install_base(d, d->first_mfn + l->pt_pfn))
         panic("d%u: the start-of-day page tables do not validate", d->id);
-    if (ei->note.hypercall_page) {
+    if (ei->fill_hypercall_page) {
         uint8_t *p = map_frame(d->first_mfn + ((ei->note.hypercall_page - l->virt_base) >> 12));
         fill_hypercall_page(p);
         unmap_frame(p);

@@ -142,6 +142,11 @@ static const char *load_segments(const uint8_t *file, uint32_t len,
 
 enum note_result { NOTE_ABSENT, NOTE_FOUND, NOTE_BAD };
 
+/* Refusals that name numbers are formatted here: elf_parse runs at boot,
+ * one module at a time, and the caller prints the reason at once. */
+static char why_buf[96];
+static uint32_t bad_descsz;
+
 /*
  * Walks the notes in [p, p + size): each is a 12-byte header, then the name
  * and the descriptor, each padded to 4 bytes (gABI "Note Section").
@@ -161,8 +166,10 @@ static enum note_result scan_notes(const uint8_t *p, uint32_t size,
             return NOTE_ABSENT;         /* a torn note ends the walk */
         if (nh.namesz == sizeof name && memcmp(p + pos, name, sizeof name) == 0 &&
             nh.type == RV_ELFNOTE_GUEST_INFO) {
-            if (nh.descsz < sizeof *info || !in_file(size, desc, nh.descsz))
+            if (nh.descsz < sizeof *info || !in_file(size, desc, nh.descsz)) {
+                bad_descsz = nh.descsz;
                 return NOTE_BAD;
+            }
             memcpy(info, p + desc, sizeof *info);
             return NOTE_FOUND;
         }
@@ -211,16 +218,33 @@ static const char *check_note(const struct elf_image *img)
     uint64_t hp = n->hypercall_page;
 
     if (RV_ABI_VERSION_MAJOR(n->abi_version) != RV_ABI_MAJOR ||
-        RV_ABI_VERSION_MINOR(n->abi_version) > RV_ABI_MINOR)
-        return "ABI version unknown";
+        RV_ABI_VERSION_MINOR(n->abi_version) > RV_ABI_MINOR) {
+        rv_snprintf(why_buf, sizeof why_buf, "ABI version unknown: %u.%u (0x%x); this monitor takes %u.0 to %u.%u",
+                    RV_ABI_VERSION_MAJOR(n->abi_version), RV_ABI_VERSION_MINOR(n->abi_version),
+                    n->abi_version, RV_ABI_MAJOR, RV_ABI_MAJOR, RV_ABI_MINOR);
+        return why_buf;
+    }
     if (!inside_segment(img, n->entry))
         return "entry point outside the image";
-    if ((hp || (n->features & RV_FEAT_HYPERCALL_PAGE)) &&
-        (hp % RV_PAGE_SIZE || hp < img->va_lo || hp + RV_PAGE_SIZE > img->va_hi))
+    if ((n->features & RV_FEAT_HYPERCALL_PAGE) && hp == 0)
+        return "RV_FEAT_HYPERCALL_PAGE set but hypercall_page is 0";
+    if (hp && (hp % RV_PAGE_SIZE || hp < img->va_lo || hp + RV_PAGE_SIZE > img->va_hi))
         return "hypercall page outside the image or not page aligned";
     if (n->features & ~RV_FEATURES_SUPPORTED)
         return "requires unsupported features";
     return NULL;
+}
+
+/*
+ * Since ABI 1.5 RV_FEAT_HYPERCALL_PAGE alone asks for the page to be
+ * filled.  A guest that declares 1.0-1.4 gets the old behaviour: a
+ * non-zero hypercall_page is filled whatever its features say (erratum 2).
+ */
+int elf_fills_hypercall_page(const struct rv_elfnote_guest_info *n)
+{
+    if (n->features & RV_FEAT_HYPERCALL_PAGE)
+        return 1;
+    return n->hypercall_page != 0 && RV_ABI_VERSION_MINOR(n->abi_version) < 5;
 }
 
 int elf_parse(const void *image, uint32_t len, struct elf_image *out, const char **why)
@@ -236,12 +260,19 @@ int elf_parse(const void *image, uint32_t len, struct elf_image *out, const char
     if (!problem) {
         switch (find_note(file, len, &eh, &out->note)) {
         case NOTE_FOUND:  problem = check_note(out); break;
-        case NOTE_BAD:    problem = "bad ringvisor ELF note"; break;
+        case NOTE_BAD:
+            rv_snprintf(why_buf, sizeof why_buf,
+                        "bad ringvisor ELF note: descsz %u, needs at least %u inside the file",
+                        bad_descsz, (unsigned)sizeof(struct rv_elfnote_guest_info));
+            problem = why_buf;
+            break;
         case NOTE_ABSENT: problem = "missing ringvisor ELF note"; break;
         }
     }
-    if (!problem)
+    if (!problem) {
+        out->fill_hypercall_page = elf_fills_hypercall_page(&out->note);
         return 0;
+    }
     if (why)
         *why = problem;
     return -1;

@@ -6,7 +6,9 @@
  * a small documented set whose meaning is obvious and whose effect stays
  * inside the domain, counting each use so the console can show a port that
  * still leans on them:
- *   CLI -> virtual IF off, STI -> virtual IF on, HLT -> sched_op block.
+ *   CLI -> virtual IF off, STI -> virtual IF on, HLT -> sleep until an
+ *   event is pending, the virtual IF left as it was (ABI 1.5; before, HLT
+ *   turned it on like sched_op block).
  * Every other privileged instruction kills the domain, naming it.
  * POPF never traps (in ring 1 it silently keeps IF), so it cannot be
  * emulated: guests write the virtual IF in shared_info instead.
@@ -22,6 +24,11 @@
 #include "uaccess.h"
 
 const char *const emul_names[EMUL_COUNT] = { "cli", "sti", "hlt" };
+
+static const char *const cr_names[8] = { "mov cr0", "mov cr1", "mov cr2", "mov cr3",
+                                         "mov cr4", "mov cr5", "mov cr6", "mov cr7" };
+static const char *const dr_names[8] = { "mov dr0", "mov dr1", "mov dr2", "mov dr3",
+                                         "mov dr4", "mov dr5", "mov dr6", "mov dr7" };
 
 /* Names the privileged instruction at bytes b (after prefixes), or NULL. */
 static const char *privileged_name(const uint8_t *b)
@@ -46,8 +53,8 @@ static const char *privileged_name(const uint8_t *b)
     case 0x06: return "clts";
     case 0x08: return "invd";
     case 0x09: return "wbinvd";
-    case 0x20: case 0x22: return "mov crN";
-    case 0x21: case 0x23: return "mov drN";
+    case 0x20: case 0x22: return cr_names[reg];  /* ModR/M reg = the CR number (SDM Vol. 2B, MOV) */
+    case 0x21: case 0x23: return dr_names[reg];
     case 0x30: return "wrmsr";
     case 0x32: return "rdmsr";
     case 0x33: return "rdpmc";
@@ -124,8 +131,11 @@ int emulate_privileged(struct domain *d, struct trap_frame *f)
         emulated(d, f, EMUL_STI, p + 1);
         return 1;
     case 0xf4:
+        /* HLT waits for an interrupt; with the virtual IF off, a real CPU
+         * would not take it, so the mask stays as the guest had it: we
+         * sleep until an event is pending and return after the HLT. */
         emulated(d, f, EMUL_HLT, p + 1);
-        sched_block();
+        sched_wait_event();
         return 1;
     }
     if (!name)

@@ -19,6 +19,7 @@
 #include "modline.h"
 #include "mm.h"
 #include "multiboot.h"
+#include "outcome.h"
 #include "paging.h"
 #include "rvlib.h"
 #include "serial.h"
@@ -72,19 +73,6 @@ static uint32_t memory_init(const struct multiboot_info *mbi)
     return top >= (1ull << 32) ? FRAME_MAX : (uint32_t)(top >> 12);
 }
 
-void monitor_exit(int failed)
-{
-    if (monline.autoexit) {
-        serial_drain();
-        outb(0xf4, failed ? 1 : 0);     /* QEMU isa-debug-exit: status (v << 1) | 1 */
-        for (const char *s = "Shutdown"; *s; s++)
-            outb(0x8900, (uint8_t)*s);  /* Bochs: leave the simulation */
-    }
-    cli();
-    for (;;)
-        hlt();
-}
-
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
     tsc_at_entry = rdtsc();
@@ -95,6 +83,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
         panic("not started by a Multiboot loader (magic 0x%x)", magic);
     const struct multiboot_info *mbi = mb_ptr(mbi_pa, sizeof(*mbi));
     monline_parse((mbi->flags & MBI_CMDLINE) ? mb_ptr(mbi->cmdline, 1) : "", &monline);
+    outcome_set_autoexit(monline.autoexit);
     sched_quantum_ns = monline.quantum_ms * 1000000ull;
     sched_ratelimit_ns = monline.ratelimit_us * 1000ull;
     console_set_mode(monline.console_lines ? CONSOLE_LINES : CONSOLE_TERMINAL);
@@ -111,8 +100,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 
     uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;
     const struct multiboot_module *m = nmods ? mb_ptr(mbi->mods_addr, nmods * sizeof(*m)) : 0;
-    if (nmods == 0)
+    if (nmods == 0) {
         mlog("no guest modules given: nothing to run\n");
+        outcome_nothing();
+    }
     boot_modules = m;
     nr_boot_modules = nmods;
     for (uint32_t i = 0; i < nmods;)

@@ -128,6 +128,8 @@ static size_t parse_decimal(const char *v, size_t len, uint64_t limit, uint64_t 
     return i;
 }
 
+#define MEM_RULE "bad mem= value (a multiple of 4K from 64K to 3G; suffix K, M or G, none = K)"
+
 /* "<decimal>[K|M|G]", default unit KiB. */
 static const char *parse_mem(const char *v, size_t len, uint32_t *kb)
 {
@@ -135,18 +137,18 @@ static const char *parse_mem(const char *v, size_t len, uint32_t *kb)
     size_t d = parse_decimal(v, len, MAX_MEM_KB, &n);
 
     if (d == 0 || len - d > 1)
-        return "bad mem= value";
+        return MEM_RULE;
     if (len - d == 1) {
         switch (v[d]) {
         case 'K': case 'k': shift = 0; break;
         case 'M': case 'm': shift = 10; break;
         case 'G': case 'g': shift = 20; break;
-        default: return "bad mem= value";
+        default: return MEM_RULE;
         }
     }
     n <<= shift;   /* n <= 3 Gi before the shift: no overflow in 64 bits */
     if (n % 4 || n < MIN_MEM_KB || n > MAX_MEM_KB)
-        return "bad mem= value";
+        return MEM_RULE;
     *kb = (uint32_t)n;
     return NULL;
 }
@@ -353,6 +355,21 @@ static const char *parse_device(const char *w, size_t len, struct modline *out)
     return problem;
 }
 
+/* "unknown option 'WORD'", the word cut at 40 bytes and shown printable:
+ * the line is parsed at boot, one module at a time, so one buffer does. */
+static const char *unknown_option(const char *w, size_t len)
+{
+    static char buf[64];
+    char word[41];
+    size_t n = len < sizeof word - 1 ? len : sizeof word - 1;
+
+    for (size_t i = 0; i < n; i++)
+        word[i] = w[i] > ' ' && w[i] < 0x7f && w[i] != '\'' ? w[i] : '?';
+    word[n] = 0;
+    rv_snprintf(buf, sizeof buf, "unknown option '%s%s'", word, n < len ? "..." : "");
+    return buf;
+}
+
 static const char *parse_option(const char *w, size_t len, struct modline *out)
 {
     if (has_key(w, len, "disk=") || has_key(w, len, "console=") || has_key(w, len, "net="))
@@ -371,7 +388,7 @@ static const char *parse_option(const char *w, size_t len, struct modline *out)
         return parse_name(w + 5, len - 5, out->name);
     if (has_key(w, len, "mem="))
         return parse_mem(w + 4, len - 4, &out->mem_kb);
-    return "unknown option";
+    return unknown_option(w, len);
 }
 
 /* The first word is the module's path unless it is an option or "--". */

@@ -55,9 +55,9 @@ struct modline {
 };
 
 /*
- * Returns 0, or -1 with *why set ("unknown option <key>" is not possible
- * with a static string, so: "unknown option", "bad mem= value", "name too
- * long", "empty name", "name has characters other than [A-Za-z0-9._-]",
+ * Returns 0, or -1 with *why set ("unknown option 'WORD'", in a static
+ * buffer valid until the next call; "bad mem= value (a multiple of 4K
+ * from 64K to 3G; ...)", "name too long", "empty name", "name has characters other than [A-Za-z0-9._-]",
  * "guest command line too long"; the out->path is filled before any error
  * so callers can name the module).  mem accepts a decimal number with
  * suffix K, M or G (either case; default unit: K) and must be a multiple

@@ -39,6 +39,7 @@
 #include "layout.h"
 #include "paging.h"
 #include "rvlib.h"
+#include "outcome.h"
 #include "scrub.h"
 #include "time.h"
 #include "x86.h"
@@ -58,8 +59,6 @@ static int scrub_owed;    /* a domain was preempted for the scrub: it gets a sli
 static uint64_t scrub_until; /* the scrub's slice runs on until then, domains or not */
 #define SCRUB_SLICE_NS 1000000ull
 uint64_t sched_ratelimit_ns = 2000000ull;
-extern int monitor_failures;
-void monitor_exit(int failed);
 
 static int alive(const struct domain *d);
 
@@ -356,7 +355,7 @@ __attribute__((noreturn)) void sched_start(void)
                 if (scrub_pending())
                     mlog("%u KiB left unscrubbed: no domain is left to see them\n", scrub_frames_left() * 4);
                 mlog("all domains stopped\n");
-                monitor_exit(monitor_failures != 0);
+                outcome_exit(0);
             }
             if (scrub_pending()) {
                 __asm__ volatile("sti; nop; cli"); /* let a pending interrupt in */
@@ -387,13 +386,19 @@ static void sleep(void)
     swtch(&current->ctx, sched_ctx);
 }
 
+/* Sleeps unless an event is already pending; the virtual IF is left alone
+ * (an event raised while masked still sets evtchn_upcall_pending). */
+void sched_wait_event(void)
+{
+    if (!vcpu_info(current)->evtchn_upcall_pending)
+        sleep();
+}
+
 /* SCHEDOP_block semantics: events on, sleep unless one is already pending. */
 void sched_block(void)
 {
-    struct rv_vcpu_info *vi = vcpu_info(current);
-    vi->evtchn_upcall_mask = 0;
-    if (!vi->evtchn_upcall_pending)
-        sleep();
+    vcpu_info(current)->evtchn_upcall_mask = 0;
+    sched_wait_event();
 }
 
 /* Sleeps until one of ports is pending or timeout (ns of system time) passes. */

@@ -144,7 +144,11 @@ void bounce(struct domain *d, struct trap_frame *f, unsigned v, int has_err, uin
 {
     const struct vtrap *t = &d->traps[v];
     if (!t->address) {
-        domain_kill(d, "unhandled %s (vector %u) (eip 0x%x err 0x%x)", vector_name(v), v, f->eip, err);
+        if (v == VEC_PF) /* the faulting address is what a porter needs first (SDM Vol. 3A 4.7) */
+            domain_kill(d, "unhandled %s (vector %u) at cr2 0x%x (eip 0x%x err 0x%x)", vector_name(v), v,
+                        vcpu_info(d)->arch.cr2, f->eip, err);
+        else
+            domain_kill(d, "unhandled %s (vector %u) (eip 0x%x err 0x%x)", vector_name(v), v, f->eip, err);
         sched_leave_dead();
     }
     push_guest_frame(d, f, has_err, err, t->cs, t->address, t->flags & RV_TI_MASK_EVENTS, vector_name(v));
@@ -160,14 +164,18 @@ static void guest_gp(struct domain *d, struct trap_frame *f)
         const struct vtrap *t = &d->traps[v];
         if (t->address && (t->flags & RV_TI_DPL_MASK) >= (f->cs & 3)) {
             f->eip += 2; /* CD ib: the handler returns after the int */
+            d->softint_count++; /* profile: softint=, not vec13 */
             bounce(d, f, v, 0, 0);
             return;
         }
     }
     if (f->error == 0 && segfix_gp(d, f))
-        return; /* a 4 GiB segment flipped to its other view: restart */
-    if (f->error == 0 && (f->cs & 3) == 1 && emulate_privileged(d, f))
+        return; /* a 4 GiB segment flipped to its other view: restart (profile: segfix=) */
+    d->trap_count[VEC_GP]++; /* also when it kills: the profile is printed on the way out */
+    if (f->error == 0 && (f->cs & 3) == 1 && emulate_privileged(d, f)) {
+        d->trap_count[VEC_GP]--; /* emulated: counted as cli=, sti=, hlt= instead */
         return;
+    }
     bounce(d, f, VEC_GP, 1, f->error);
 }
 
@@ -182,8 +190,8 @@ static void guest_nm(struct domain *d, struct trap_frame *f)
 
 static void guest_exception(struct domain *d, struct trap_frame *f)
 {
-    if (f->vector < 32)
-        d->trap_count[f->vector]++;
+    if (f->vector < 32 && f->vector != VEC_GP)
+        d->trap_count[f->vector]++; /* #GP: guest_gp counts what kind it was */
     switch (f->vector) {
     case VEC_GP:
         guest_gp(d, f);

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pv-abi/event.h: events, time and timers (ABI 1.2).
+ * pv-abi/event.h: events, time and timers (everything here since 1.2,
+ * except RV_EVTCHNSTAT_DEVICE, since 1.3).
+ *
+ * Defaults: the monitor never sets a mask bit (evtchn_mask is the guest's;
+ * all clear at start of day), so a newly bound port is unmasked unless the
+ * guest masked it before.  A virtual IRQ raised while it is bound to no
+ * port is dropped: a timer that fires while RV_VIRQ_TIMER is unbound is
+ * lost.
  *
  * An event channel is a port (1 .. RV_NR_EVTCHN-1; port 0 is never used)
  * with a pending bit and a mask bit in shared_info.  A port is bound to a

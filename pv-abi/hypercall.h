@@ -17,7 +17,8 @@
 #include "event.h"
 #include "virtio.h"
 
-/*  X(number, name, number of arguments) */
+/*  X(number, name, number of arguments): 0-10 since 1.0, 11-14 since 1.1,
+ *  15-17 since 1.2, 18 since 1.3 (ABI.md "Versions"). */
 #define RV_HYPERCALLS(X)          \
     X(0, version, 2)              \
     X(1, console_io, 3)           \
@@ -44,6 +45,7 @@ enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };
 #undef RV_HC_ENUM
 
 /* version(cmd, arg) */
+/* Every number below is "since 1.0" unless it says otherwise (ABI.md "Versions"). */
 #define RV_VERSION_ABI 0      /* returns RV_ABI_VERSION */
 #define RV_VERSION_FEATURES 1 /* returns the RV_FEAT_* bits the monitor supports */
 #define RV_VERSION_EXTRA 2    /* arg = pointer to char[32]: copies a NUL-terminated build id */
@@ -57,7 +59,7 @@ enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };
 #define RV_SCHED_YIELD 0      /* give up the CPU; returns 0 */
 #define RV_SCHED_BLOCK 1      /* unmask events, sleep until one is pending; returns 0 */
 #define RV_SCHED_SHUTDOWN 2   /* arg1 = RV_SHUTDOWN_*, arg2 = exit code; never returns */
-#define RV_SCHED_POLL 3       /* arg1 = struct rv_sched_poll *: sleep until a listed port is pending */
+#define RV_SCHED_POLL 3       /* arg1 = struct rv_sched_poll *: sleep until a listed port is pending (since 1.2) */
 
 #define RV_SHUTDOWN_POWEROFF 0 /* a clean stop */
 #define RV_SHUTDOWN_REBOOT 1   /* asks to be started again */
@@ -69,9 +71,13 @@ enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };
  * (0-31) and software interrupts the monitor cannot deliver directly are
  * "bounced": the monitor builds an exception frame on the guest's ring-1
  * stack, exactly as the CPU would for an interrupt into ring 1, and enters
- * cs:address.  A vector 0x30-0xff (not 0x82) with DPL 3 and no
+ * cs:address.  A vector 0x30-0xef (not 0x82) with DPL 3 and no
  * RV_TI_MASK_EVENTS becomes a real IDT trap gate into ring 1 while the
- * domain runs: int n from ring 3 then costs no monitor work.
+ * domain runs: int n from ring 3 then costs no monitor work.  The CPU
+ * builds that frame, so its EFLAGS.IF is the real IF (always 1): an iret
+ * hypercall on it turns the virtual IF on.  0xf0-0xff are the monitor's
+ * interrupts and are never direct (int n there is bounced).  Since 1.0
+ * (direct gates: since 1.0; the 0xef limit: erratum 1, always so).
  */
 #define RV_TI_DPL_MASK 3        /* lowest privilege (ring) that may use int n */
 #define RV_TI_MASK_EVENTS 4     /* set the virtual IF to 0 on entry */
@@ -105,7 +111,9 @@ struct rv_descriptor {
  * EAX = RV_HC_iret.  At that moment the ring-1 stack holds:
  *   [esp+0] EAX to restore  [esp+4] EIP  [esp+8] CS  [esp+12] EFLAGS
  *   [esp+16] ESP  [esp+20] SS       (ESP and SS only when CS has RPL 3)
- * EFLAGS.IF becomes the virtual IF; IOPL, VM, NT and RF are ignored.
+ * EFLAGS.IF becomes the virtual IF (the real IF stays 1); IOPL, VM, NT and
+ * RF are ignored.  A frame the CPU built for a direct gate has IF = 1, so
+ * returning from it through this hypercall turns events on.  Since 1.0.
  */
 
 /* multicall(calls, count): runs each entry in order (not iret or multicall). */
@@ -118,7 +126,7 @@ struct rv_multicall_entry {
 
 /* vcpu_op(cmd, arg) */
 #define RV_VCPUOP_GET_STATS 0 /* arg = struct rv_vcpu_stats *: counters of this domain */
-#define RV_VCPUOP_SET_RETURN_WINDOW 1 /* arg = struct rv_return_window * (ABI 1.4) */
+#define RV_VCPUOP_SET_RETURN_WINDOW 1 /* arg = struct rv_return_window * (since 1.4) */
 struct rv_vcpu_stats {
     uint32_t hypercalls;        /* hypercalls made */
     uint32_t traps_bounced;     /* exceptions delivered to the guest */
@@ -127,7 +135,7 @@ struct rv_vcpu_stats {
 };
 
 /*
- * The return window (ABI 1.4): ring-1 code that turns the virtual IF on and
+ * The return window (since 1.4): ring-1 code that turns the virtual IF on and
  * then returns with a native IRET, which cannot be atomic with the unmask.
  * While the guest's ring-1 EIP is in [start, native) its stack holds the
  * iret hypercall's frame (EAX first); in [native, end) an IRET frame (EIP

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pv-abi/memory.h: direct paging (ABI 1.1).
+ * pv-abi/memory.h: direct paging (everything here since 1.1).
  *
  * A guest's page tables are real PAE page tables in frames it owns.  It
  * reads them (mapped read-only) but changes them only through mmu_update,

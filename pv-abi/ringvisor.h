@@ -10,4 +10,5 @@
 #include "virtio.h"
 #include "shared_info.h"
 #include "start_info.h"
+#include "abi_layout.h"
 #endif

@@ -22,14 +22,23 @@ struct rv_arch_vcpu_info {
     uint32_t pad;
 };
 
-/* pvclock-style time: system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32 */
+/*
+ * pvclock-style time (meaningful since 1.2; the layout is 1.0's):
+ *   d  = tsc - tsc_timestamp               (64 bits)
+ *   d  = tsc_shift >= 0 ? d << tsc_shift : d >> -tsc_shift
+ *   ns = system_time + (d * tsc_to_system_mul) >> 32   (a 96-bit product:
+ *        ABI.md "Events and time" splits it so nothing overflows)
+ * tsc_to_system_mul is a 32-bit binary fraction (ns per shifted tick
+ * times 2^32, below 1.0); tsc_shift is signed and is negative on a CPU
+ * whose TSC runs above 2 GHz (-1 is common).
+ */
 struct rv_vcpu_time_info {
     uint32_t version;   /* odd while the monitor updates the fields */
     uint32_t pad0;
     uint64_t tsc_timestamp;     /* TSC when system_time was sampled */
     uint64_t system_time;       /* ns since the monitor booted */
-    uint32_t tsc_to_system_mul; /* ns per TSC tick, 32.32 fixed point */
-    int8_t tsc_shift;
+    uint32_t tsc_to_system_mul; /* ns per shifted tick, a 0.32 fixed-point fraction */
+    int8_t tsc_shift;           /* signed: < 0 shifts right */
     int8_t pad1[3];
 };
 

@@ -9,12 +9,18 @@
  * machine frames [first_mfn, first_mfn + nr_pages); frame first_mfn + k is
  * mapped at virt_base + k * 4096 for every k < nr_mapped.  The mappings are
  * user-accessible and writable, except the page-table frames (read-only).
+ * nr_mapped = nr_pages unless the run would reach the hole; shared_info is
+ * mapped just above it, at virt_base + 4096 * nr_mapped; this page is the
+ * frame at image_end.  The boot L3 (pt_base) is pinned and current.
+ * Every field since 1.0 (mod_start/mod_len used since 1.2).
  */
 #ifndef RV_START_INFO_H
 #define RV_START_INFO_H
 
 #include <stdint.h>
 
+/* The version of this layout, not of the ABI: unchanged since 1.0 (fields
+ * are only ever taken from reserved[]; ABI.md "Versions"). */
 #define RV_START_INFO_MAGIC "ringvisor-1.0"
 #define RV_CMDLINE_MAX 1024 /* bytes, including the terminating NUL */
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pv-abi/virtio.h: virtio devices over a hypercall transport (ABI 1.3).
+ * pv-abi/virtio.h: virtio devices over a hypercall transport (everything
+ * here since 1.3).
  *
  * A domain's devices are standard virtio 1.x devices (the OASIS virtio 1.1
  * specification: device types, feature bits, configuration layouts, split

@@ -20,6 +20,7 @@
 -include tests/conformance/conformance.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+-include tests/tutorial/tutorial.mk
 
 # Steps that must follow one another (set-up before any build) run as
 # sub-makes of the same top Makefile.
@@ -41,7 +42,8 @@ pvlint: all
 # unit suite yet.
 UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
                $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log $(TEST_RESULTS)/console.log \
-               $(TEST_RESULTS)/pvlint.log $(TEST_RESULTS)/fuzz.log
+               $(TEST_RESULTS)/pvlint.log $(TEST_RESULTS)/fuzz.log $(TEST_RESULTS)/outcome.log \
+               $(TEST_RESULTS)/tutorial.log
 
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
 # target's own recipe, not a sub-make, so that when tests fail make adds a
@@ -53,6 +55,8 @@ define run-checks
 	@$(PYTHON) tests/runner_test.py >$(TEST_RESULTS)/runner.log 2>&1; true
 	@$(PYTHON) tools/check-abi-doc.py >$(TEST_RESULTS)/abi-doc.log 2>&1; true
 	@$(PYTHON) tests/console_test.py $(BUILD) >$(TEST_RESULTS)/console.log 2>&1; true
+	@$(PYTHON) tests/outcome_test.py $(BUILD) >$(TEST_RESULTS)/outcome.log 2>&1; true
+	@$(PYTHON) tests/tutorial_test.py $(BUILD) >$(TEST_RESULTS)/tutorial.log 2>&1; true
 	@$(SUBMAKE) fuzz-host 2>&1 | tee $(TEST_RESULTS)/fuzz.log; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
 	@bash tests/pvlint-suite.sh $(BUILD) $2 >$(TEST_RESULTS)/pvlint.log 2>&1; true

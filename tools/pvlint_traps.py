@@ -12,7 +12,8 @@ import fnmatch
 import re
 
 LINE = re.compile(r"^\(rv\) d(\d+) (\S+): (trapped|emulated|profile):? (.*)$")
-MONITOR_NAMES = {"mov crN": "mov-cr", "mov drN": "mov-dr"}
+# The monitor names MOV CRn/DRn with the register ("mov cr3"; "mov crN" before ABI 1.5).
+MONITOR_NAME = re.compile(r"mov ([cd])r([0-7]|N)$")
 
 
 def read_domains(log):
@@ -26,14 +27,15 @@ def read_domains(log):
             d = doms.setdefault((int(m.group(1)), m.group(2)), {"sites": [], "lost": 0, "emulated": {}, "vec": {}})
             rest = m.group(4)
             if m.group(3) == "trapped":
-                for insn, lin, n in re.findall(r"(mov [cd]rN|[^\s@]+)@0x([0-9a-f]+)=(\d+)", rest):
-                    d["sites"].append((MONITOR_NAMES.get(insn, insn), int(lin, 16), int(n)))
+                for insn, lin, n in re.findall(r"(mov [cd]r[0-7N]|[^\s@]+)@0x([0-9a-f]+)=(\d+)", rest):
+                    m2 = MONITOR_NAME.match(insn)
+                    d["sites"].append(("mov-%sr" % m2.group(1) if m2 else insn, int(lin, 16), int(n)))
                 lost = re.search(r"\+(\d+) at other sites", rest)
                 d["lost"] = int(lost.group(1)) if lost else 0
             elif m.group(3) == "emulated":
                 d["emulated"] = {k: int(v) for k, v in re.findall(r"\b(cli|sti|hlt)=(\d+)", rest)}
             else:
-                d["vec"] = {k: int(v) for k, v in re.findall(r"\b(vec\d+|segfix)=(\d+)", rest)}
+                d["vec"] = {k: int(v) for k, v in re.findall(r"\b(vec\d+|segfix|softint)=(\d+)", rest)}
     return doms
 
 
@@ -52,7 +54,9 @@ def check_domain(tag, d, by_addr):
         at_sites = sum(n for i, _, n in d["sites"] if i == insn)
         if at_sites > count or (at_sites < count and not d["lost"]):
             errors.append("emulated %s=%d but its sites add up to %d" % (insn, count, at_sites))
-    gp = d["vec"].get("vec13", 0) - d["vec"].get("segfix", 0)
+    # vec13 counts the #GPs the monitor did not resolve itself: segfix
+    # flips, int n (softint=) and emulated CLI/STI/HLT are counted apart.
+    gp = d["vec"].get("vec13", 0) + sum(d["emulated"].values())
     noted = sum(n for _, _, n in d["sites"]) + d["lost"]
     if noted > gp:
         errors.append("%d traps noted by site, more than the %d ring-1/3 #GPs that were not flips" % (noted, gp))

@@ -20,8 +20,8 @@ FUZZ_CFLAGS  := -std=c11 -O1 -g -Wall -Wextra -fno-omit-frame-pointer -fno-built
                 -Ipv-abi -iquote monitor -iquote drivers -Ilibpvguest/include -Itests/unit -Itests/fuzz
 
 FUZZ_TARGETS     := elf modline desc vring
-FUZZ_CUT_elf     := monitor/elf.c libpvguest/string.c
-FUZZ_CUT_modline := monitor/modline.c libpvguest/string.c
+FUZZ_CUT_elf     := monitor/elf.c libpvguest/string.c libpvguest/fmt.c
+FUZZ_CUT_modline := monitor/modline.c libpvguest/string.c libpvguest/fmt.c
 FUZZ_CUT_desc    := monitor/desc.c
 FUZZ_CUT_vring   := drivers/vring.c libpvguest/string.c
 FUZZ_AUX_elf     := tests/unit/elf_sane.c

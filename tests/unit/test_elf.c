@@ -339,13 +339,13 @@ TEST(elf_note_bad, "our note with a short or overrunning descriptor is bad")
 {
     build_good();
     rv_nhdr()->n_descsz = sizeof(struct rv_elfnote_guest_info) - 4;
-    REFUSED("bad ringvisor ELF note");
+    REFUSED("bad ringvisor ELF note: descsz 16, needs at least 20 inside the file");
     build_good();
     rv_nhdr()->n_descsz = 0x1000;
-    REFUSED("bad ringvisor ELF note");
+    REFUSED("bad ringvisor ELF note: descsz 4096, needs at least 20 inside the file");
     build_good();
     ph(2)->p_filesz = NOTES_LEN - 1;
-    REFUSED("bad ringvisor ELF note");
+    REFUSED("bad ringvisor ELF note: descsz 20, needs at least 20 inside the file");
     build_good();                                      /* a longer descriptor is fine */
     rv_nhdr()->n_descsz = 24;
     ph(2)->p_filesz = NOTES_LEN + 4;
@@ -372,14 +372,17 @@ TEST(elf_note_section, "the note is also found through an SHT_NOTE section; a ba
 TEST(elf_abi, "the ABI major must match and the minor must not be newer")
 {
     build_good();
+    _Static_assert(RV_ABI_MAJOR == 1 && RV_ABI_MINOR == 5, "the messages below");
     rv_desc()->abi_version = ((RV_ABI_MAJOR + 1) << 16) | RV_ABI_MINOR;
-    REFUSED("ABI version unknown");
+    REFUSED("ABI version unknown: 2.5 (0x20005); this monitor takes 1.0 to 1.5");
     rv_desc()->abi_version = ((RV_ABI_MAJOR - 1) << 16) | RV_ABI_MINOR;
-    REFUSED("ABI version unknown");
+    REFUSED("ABI version unknown: 0.5 (0x5); this monitor takes 1.0 to 1.5");
     rv_desc()->abi_version = (RV_ABI_MAJOR << 16) | (RV_ABI_MINOR + 1);
-    REFUSED("ABI version unknown");
+    REFUSED("ABI version unknown: 1.6 (0x10006); this monitor takes 1.0 to 1.5");
     rv_desc()->abi_version = 0;
-    REFUSED("ABI version unknown");
+    REFUSED("ABI version unknown: 0.0 (0x0); this monitor takes 1.0 to 1.5");
+    rv_desc()->abi_version = RV_ABI_MAJOR << 16;       /* 1.0 still runs */
+    CHECK_EQ(parse(), 0);
 }
 
 TEST(elf_entry, "the entry point must lie in a loaded segment")
@@ -411,11 +414,20 @@ TEST(elf_hypercall_page, "the hypercall page must be page aligned and inside the
     rv_desc()->hypercall_page = 0xfffff000;
     REFUSED("hypercall page outside the image or not page aligned");
     rv_desc()->hypercall_page = 0;                     /* the feature needs a page */
-    REFUSED("hypercall page outside the image or not page aligned");
+    REFUSED("RV_FEAT_HYPERCALL_PAGE set but hypercall_page is 0");
     rv_desc()->features = 0;                           /* without it, none is fine */
     CHECK_EQ(parse(), 0);
+    CHECK_EQ(out.fill_hypercall_page, 0);
     rv_desc()->hypercall_page = TEXT_VA;               /* a page may be named without the feature */
     CHECK_EQ(parse(), 0);
+    CHECK_EQ(out.fill_hypercall_page, 0);              /* 1.5: only the feature fills it */
+    rv_desc()->abi_version = (1u << 16) | 4;           /* a 1.4 guest: a named page is filled */
+    CHECK_EQ(parse(), 0);
+    CHECK_EQ(out.fill_hypercall_page, 1);
+    rv_desc()->abi_version = RV_ABI_VERSION;
+    rv_desc()->features = RV_FEAT_HYPERCALL_PAGE;
+    CHECK_EQ(parse(), 0);
+    CHECK_EQ(out.fill_hypercall_page, 1);
 }
 
 TEST(elf_features, "an unsupported feature bit is refused")

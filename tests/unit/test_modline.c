@@ -56,7 +56,7 @@ TEST(modline_grub_no_path, "GRUB 2 passes no path: a first word that is an optio
     CHECK_STR(ml.path, "");
     CHECK_STR(ml.cmdline, "a b");
     CHECK_EQ(parse("bogus=1"), -1);
-    CHECK_STR(why, "unknown option");
+    CHECK_STR(why, "unknown option 'bogus=1'");
 }
 
 TEST(modline_long_path, "a long path is cut with \"...\" and its default name to DOM_NAME_MAX-1")
@@ -100,7 +100,7 @@ static long mem(const char *value)
     char line[64];
     snprintf(line, sizeof line, "/g mem=%s", value);
     if (parse(line) != 0) {
-        CHECK_STR(why, "bad mem= value");
+        CHECK_STR(why, "bad mem= value (a multiple of 4K from 64K to 3G; suffix K, M or G, none = K)");
         return -1;
     }
     return (long)ml.mem_kb;
@@ -137,10 +137,12 @@ TEST(modline_mem, "mem= with K, M, G or no suffix; bounds and junk refused")
 TEST(modline_unknown, "an unknown option refuses the module, with the path already filled in")
 {
     CHECK_EQ(parse("/boot/x.elf verbose"), -1);
-    CHECK_STR(why, "unknown option");
+    CHECK_STR(why, "unknown option 'verbose'");
     CHECK_STR(ml.path, "/boot/x.elf");
     CHECK_EQ(parse("/boot/x.elf memory=4M"), -1);
-    CHECK_STR(why, "unknown option");
+    CHECK_STR(why, "unknown option 'memory=4M'");
+    CHECK_EQ(parse("/boot/x.elf a'b=0123456789012345678901234567890123456789X"), -1);
+    CHECK_STR(why, "unknown option 'a?b=012345678901234567890123456789012345...'");
     CHECK_EQ(parse("/boot/x.elf --foo"), -1);
     CHECK_EQ(parse("/boot/x.elf NAME=a"), -1);
     CHECK_EQ(parse("/boot/x.elf mem=4M bogus -- ok"), -1);

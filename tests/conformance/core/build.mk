@@ -12,3 +12,19 @@ $(eval $(call rv_test,core-multicall,tests/conformance/core/core-multicall.c))
 $(eval $(call rv_test,core-vcpu,tests/conformance/core/core-vcpu.c))
 $(eval $(call rv_test,core-emulate,tests/conformance/core/core-emulate.c))
 $(eval $(call rv_test,core-priv,tests/conformance/core/core-priv.c))
+$(eval $(call rv_test,core-contract,tests/conformance/core/core-contract.c))
+
+# abidecl.S: one standalone image per declared version (ABI.md "Versions"):
+# NAME:VERSION:FEATURES:PAGE:EXPECT_FILLED.  Linked with the tutorial's script.
+ABIDECL_CASES := 10:0x10000:0:1:1 14:0x10004:0:1:1 15:0x10005:0:1:0 15feat:0x10005:1:1:1 nopage:0x10005:1:0:0
+ABIDECL_OUT   := $(BUILD)/tests/conformance/core
+define ABIDECL_CASE
+$(ABIDECL_OUT)/abidecl-$(word 1,$(1)).o: tests/conformance/core/abidecl.S
+	@mkdir -p $$(@D)
+	$(Q)$(CC) -m32 -Ipv-abi -DDECL_VERSION=$(word 2,$(1)) -DDECL_FEATURES=$(word 3,$(1)) \
+		-DDECL_PAGE=$(word 4,$(1)) -DEXPECT_FILLED=$(word 5,$(1)) -c $$< -o $$@
+$(ABIDECL_OUT)/abidecl-$(word 1,$(1)).elf: $(ABIDECL_OUT)/abidecl-$(word 1,$(1)).o tests/tutorial/tutorial.ld
+	$(Q)$(LD) $(XLDFLAGS) --no-warn-rwx-segments -T tests/tutorial/tutorial.ld -o $$@ $$<
+all: $(ABIDECL_OUT)/abidecl-$(word 1,$(1)).elf
+endef
+$(foreach c,$(ABIDECL_CASES),$(eval $(call ABIDECL_CASE,$(subst :, ,$(c)))))

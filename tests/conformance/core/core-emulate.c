@@ -7,9 +7,13 @@
  *   whatever it was; each adds 1 to stats.emulated; execution goes on at
  *   the next instruction (no byte skipped or repeated); the real
  *   EFLAGS.IF stays 1.
- * - HLT is emulated as sched_op(BLOCK): with evtchn_upcall_pending set
- *   beforehand it returns at once (not descheduled), the mask is cleared,
- *   and stats.emulated goes up by 1.
+ * - HLT sleeps until an event is pending: with evtchn_upcall_pending set
+ *   beforehand it returns at once (not descheduled) and stats.emulated
+ *   goes up by 1.  Since ABI 1.5 it leaves the virtual IF as it was (before,
+ *   it cleared the mask like sched_op(BLOCK): erratum 14): with events
+ *   masked it returns masked, and with the timer VIRQ bound, a timer that
+ *   fires while the guest halts with events masked wakes it, still masked,
+ *   its handler not run until the guest unmasks.
  */
 #include "core.h"
 
@@ -57,8 +61,8 @@ static void one(int sti, uint8_t before)
         rvt_failure("%s: the real EFLAGS.IF is 0", name);
 }
 
-/* HLT with an event pending; 1 if it returned without a reschedule. */
-static int hlt_once(void)
+/* HLT with an event pending and the mask at `mask`; 1 if it returned without a reschedule. */
+static int hlt_once(uint8_t mask)
 {
     volatile struct rv_vcpu_info *v = rv_vcpu();
     struct rv_vcpu_stats a, b;
@@ -66,13 +70,46 @@ static int hlt_once(void)
     v->evtchn_upcall_mask = 1;
     v->evtchn_upcall_pending = 1;
     a = get();
+    v->evtchn_upcall_mask = mask;
     __asm__ volatile("hlt" ::: "memory");
+    uint8_t after = v->evtchn_upcall_mask;
+    v->evtchn_upcall_mask = 1;
     b = get();
-    RVT_EXPECT_EQ(v->evtchn_upcall_mask, 0, "the event mask after HLT (virtual IF on, as block)");
+    RVT_EXPECT_EQ(after, mask, "the event mask after HLT (left as it was)");
     RVT_EXPECT_EQ(b.emulated - a.emulated, 1, "stats.emulated after HLT");
     v->evtchn_upcall_pending = 0;
-    v->evtchn_upcall_mask = 1;
     return b.schedules == a.schedules;
+}
+
+static volatile int timer_runs;
+
+static void on_timer(uint32_t port, struct rv_trap_frame *f, void *arg)
+{
+    (void)port, (void)f, (void)arg;
+    timer_runs++;
+}
+
+/* HLT with events masked sleeps until the timer's event is pending, and stays masked. */
+static void hlt_timer_masked(void)
+{
+    volatile struct rv_vcpu_info *v = rv_vcpu();
+
+    if (!rv_events_ready())
+        RVT_REQUIRE_OK(rv_events_init(), "event callback");
+    RVT_REQUIRE_OK(rv_timer_bind(on_timer, 0) > 0 ? 0 : -1, "binding the timer VIRQ");
+    v->evtchn_upcall_mask = 1;
+    v->evtchn_upcall_pending = 0;
+    uint64_t t0 = rv_time_ns();
+    RVT_REQUIRE_OK(rv_timer_set(t0 + 2000000), "timer in 2 ms");
+    while (!v->evtchn_upcall_pending)
+        __asm__ volatile("hlt" ::: "memory");
+    uint64_t t1 = rv_time_ns();
+    RVT_EXPECT_EQ(v->evtchn_upcall_mask, 1, "the mask after HLT woke on the timer");
+    RVT_EXPECT_EQ(timer_runs, 0, "timer handler runs while masked");
+    if (t1 - t0 < 1900000)
+        rvt_failure("HLT with events masked returned after %u ns, before the timer", (unsigned)(t1 - t0));
+    rv_events_enable();
+    RVT_EXPECT_EQ(timer_runs, 1, "timer handler runs once unmasked");
 }
 
 void test_main(void)
@@ -83,8 +120,10 @@ void test_main(void)
     one(1, 1);
     one(1, 0);
     rv_vcpu()->evtchn_upcall_mask = 1;
+    hlt_timer_masked();
+    rv_vcpu()->evtchn_upcall_mask = 1;
     for (int i = 0; i < TRIES; i++)
-        if (hlt_once())
+        if (hlt_once(1) && hlt_once(0))
             rvt_success();
     rvt_failure("HLT with evtchn_upcall_pending set descheduled the vCPU in %d tries out of %d: "
                 "it must return at once, as block does", TRIES, TRIES);

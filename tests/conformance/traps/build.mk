@@ -28,3 +28,4 @@ $(eval $(call rv_test,traps-iret-ss,$(TRAPS_DIR)/iret_kill.c $(TRAPS_DIR)/trapki
 $(eval $(call rv_test,traps-iret-unread,$(TRAPS_DIR)/iret_kill.c $(TRAPS_DIR)/trapkit.c))
 $(eval $(call rv_test,traps-iret-badcs,$(TRAPS_DIR)/iret_kill.c $(TRAPS_DIR)/trapkit.c))
 $(eval $(call rv_test,traps-iret-eiplim,$(TRAPS_DIR)/iret_kill.c $(TRAPS_DIR)/trapkit.c))
+$(eval $(call rv_test,traps-gates,$(TRAPS_DIR)/gates.c $(TRAPS_DIR)/trapkit.c))
