@@ -86,6 +86,26 @@ static void hist_write(const struct domain *d, uint64_t pos)
         serial_putc_raw(hist_at(d, pos));
 }
 
+/*
+ * domctl CONSOLE_READ: the oldest bytes of d's history a control domain
+ * has not read (d->ctl_read counts what it has).  Bytes overwritten before
+ * they were read are skipped and counted in *lost.
+ */
+uint32_t console_hist_read(struct domain *d, char *buf, uint32_t n, uint32_t *lost, uint32_t *pending)
+{
+    uint64_t first = hist_first(d);
+    *lost = 0;
+    if (d->ctl_read < first) {
+        *lost = (uint32_t)(first - d->ctl_read);
+        d->ctl_read = first;
+    }
+    uint32_t i = 0;
+    for (; i < n && d->ctl_read < d->hist_head; i++)
+        buf[i] = hist_at(d, d->ctl_read++);
+    *pending = (uint32_t)(d->hist_head - d->ctl_read);
+    return i;
+}
+
 /* ---- the terminal view: the focus's stream and the monitor's text ---------------- */
 
 static int holding(void)

@@ -386,6 +386,10 @@ static const char *parse_option(const char *w, size_t len, struct modline *out)
     }
     if (has_key(w, len, "name="))
         return parse_name(w + 5, len - 5, out->name);
+    if (len == 7 && memcmp(w, "control", 7) == 0) {
+        out->control = 1; /* a control domain (ABI.md "Control domains") */
+        return NULL;
+    }
     if (has_key(w, len, "mem="))
         return parse_mem(w + 4, len - 4, &out->mem_kb);
     return unknown_option(w, len);

@@ -49,6 +49,7 @@ struct modline {
     uint32_t cap;                     /* cap=, % of the CPU at most, 0 = none */
     uint32_t restart;                 /* restart=: RESTART_* (default reboot) */
     int initrd_next;                  /* initrd=next: the next module is its initrd */
+    int control;                      /* control: a control domain (domctl, ABI 1.6) */
     struct ml_dev devs[ML_MAX_DEVS];  /* console= and disk= options, in order */
     uint32_t nr_devs;
     char cmdline[RV_CMDLINE_MAX];     /* everything after " -- " */

@@ -235,6 +235,8 @@ void trap_dispatch(struct trap_frame *f)
     else
         guest_exception(current, f);
     if (guest) {
+        if (current->state == DOM_DEAD)
+            sched_leave_dead(); /* destroyed by an interrupt's work (Ctrl-A k) */
         sched_check_resched();
         evtchn_deliver(current, f);
     }

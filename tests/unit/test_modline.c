@@ -264,6 +264,18 @@ TEST(modline_initrd, "initrd=next marks the next module as the guest's initrd")
     CHECK_EQ(parse("/vmlinux initrd="), -1);
 }
 
+TEST(modline_control, "control makes a control domain (ABI 1.6); control=x is unknown")
+{
+    CHECK_EQ(parse("/ctl.elf mem=1M"), 0);
+    CHECK_EQ(ml.control, 0);
+    CHECK_EQ(parse("/ctl.elf control mem=1M"), 0);
+    CHECK_EQ(ml.control, 1);
+    CHECK_EQ(parse("/ctl.elf -- control"), 0);
+    CHECK_EQ(ml.control, 0);
+    CHECK_EQ(parse("/ctl.elf control=1"), -1);
+    CHECK_EQ(parse("/ctl.elf controls"), -1);
+}
+
 TEST(modline_devices, "console=virtio and disk= add devices in the order given, each with its kind and region")
 {
     CHECK_EQ(parse("/g.elf"), 0);

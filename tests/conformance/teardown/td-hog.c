@@ -31,16 +31,21 @@ static void on_scan(uint32_t port, struct rv_trap_frame *f, void *arg)
     told_scan = 1;
 }
 
-/* The witness's first two ports offered to us, in port order: A then B. */
+/* The witness's first two ports offered to us, in port order: A then B.
+ * It offers them to a new instance once it sees it, so keep looking. */
 static void bind_witness(uint32_t witness)
 {
     int bound = 0;
-    for (uint32_t p = 1; p < 64 && bound < 2; p++) {
-        if (rv_evtchn_bind_interdomain(witness, p, bound ? on_scan : on_fill, 0) > 0)
-            bound++;
+    uint64_t give_up = rv_time_ns() + 10000 * RV_NS_PER_MS;
+    while (bound < 2) {
+        for (uint32_t p = 1; p < 64 && bound < 2; p++)
+            if (rv_evtchn_bind_interdomain(witness, p, bound ? on_scan : on_fill, 0) > 0)
+                bound++;
+        if (bound < 2 && rv_time_ns() > give_up)
+            rvt_error("bound %d of the witness's two ports (is td-witness d%u?)", bound, witness);
+        if (bound < 2)
+            rv_sleep_ns(RV_NS_PER_MS);
     }
-    if (bound < 2)
-        rvt_error("bound %d of the witness's two ports (is td-witness d%u?)", bound, witness);
 }
 
 static void scan(uint8_t *lo, uint8_t *hi)

@@ -8,9 +8,11 @@
  *
  * It also drives td-hog: it offers the hog two ports (A, B); when the hog
  * has bound both it sends A (fill and reboot).  The hog's death shows as
- * A becoming unbound; the monitor builds the new instance only once the
- * old one's frames are scrubbed, so A bound again means the scrub is over:
- * it sends B (scan).  When the second instance has ended too, it ticks
+ * A becoming unbound.  The monitor builds the new instance only once the
+ * old one's frames are scrubbed, and ids are never reused, so the new one
+ * is the next id, hog + 1 (a boot of these two alone): once an offer of
+ * two more ports (A2, B2) to that id no longer fails with ESRCH the scrub
+ * is over; when the new instance has bound them it sends B2 (scan).  When the second instance has ended too, it ticks
  * TAIL_NS more (the last scrub, which may still run) and gives its verdict.
  *
  * What is asserted is the destroy: every gap that ends between the last
@@ -111,9 +113,21 @@ void test_main(void)
     wait_status((uint32_t)b, RV_EVTCHNSTAT_INTERDOMAIN, "the hog to bind its ports", 0);
     RVT_REQUIRE_OK(rv_evtchn_send((uint32_t)a), "send A (fill)");
     died = wait_status((uint32_t)a, RV_EVTCHNSTAT_UNBOUND, "the hog's first instance to end", &alive);
-    back = wait_status((uint32_t)b, RV_EVTCHNSTAT_INTERDOMAIN, "the hog's second instance", &dead);
-    RVT_REQUIRE_OK(rv_evtchn_send((uint32_t)b), "send B (scan)");
-    uint64_t gone = wait_status((uint32_t)a, RV_EVTCHNSTAT_UNBOUND, "the hog's second instance to end", 0);
+    long a2, b2;
+    dead = rv_time_ns();
+    while ((a2 = rv_evtchn_alloc_unbound((uint32_t)hog + 1)) == -RV_ESRCH) {
+        dead = rv_time_ns();
+        if (dead > CAP_NS)
+            rvt_error("gave up waiting for the hog's second instance (d%ld)", hog + 1);
+        rv_block();
+    }
+    back = rv_time_ns();
+    RVT_REQUIRE_OK(a2, "alloc_unbound A2 for the new instance");
+    b2 = rv_evtchn_alloc_unbound((uint32_t)hog + 1);
+    RVT_REQUIRE_OK(b2, "alloc_unbound B2 for the new instance");
+    wait_status((uint32_t)b2, RV_EVTCHNSTAT_INTERDOMAIN, "the new instance to bind its ports", 0);
+    RVT_REQUIRE_OK(rv_evtchn_send((uint32_t)b2), "send B2 (scan)");
+    uint64_t gone = wait_status((uint32_t)a2, RV_EVTCHNSTAT_UNBOUND, "the hog's second instance to end", 0);
     while (rv_time_ns() < gone + TAIL_NS)
         rv_block();
     rv_timer_set(0);
