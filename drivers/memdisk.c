@@ -9,7 +9,7 @@
  * ends (the console says so when the disk is made).  Private frames are
  * taken one at a time from the free frames when first written (a write
  * that finds none fails with IOERR; see new_frame), are the monitor's (no domain owns
- * them, so no guest can map them), and are zeroed when they go back.
+ * them, so no guest can map them), and are scrubbed when they go back.
  * The page map (one frame number per disk page) lives in the monitor's
  * direct map: 1 KiB of map per MiB of disk.
  */
@@ -18,6 +18,7 @@
 #include "layout.h"
 #include "paging.h"
 #include "rvlib.h"
+#include "scrub.h"
 #include "vdev.h"
 
 #define SECTOR RV_VIRTIO_BLK_SECTOR
@@ -153,16 +154,17 @@ int memdisk_write(struct disk *dk, uint64_t sector, uint32_t n, struct vdev *v, 
     return 0;
 }
 
+/* The private frames hold the guest's data: they go back through the
+ * scrubber (monitor/scrub.c), in slices, like the domain's own frames, and
+ * the page map with them; frames never written need no zeroing. */
 void memdisk_destroy(struct disk *dk)
 {
     uint32_t pages = (uint32_t)((dk->sectors + 7) / 8);
-    for (uint32_t i = 0; i < pages && dk->nr_cow; i++)
-        if (dk->cow[i]) {
-            zero_frame(dk->cow[i]);  /* the guest's data goes nowhere else */
-            frames_free(dk->cow[i], 1);
-            dk->nr_cow--;
-        }
     frames_free(dk->spare_mfn, dk->spare_n);
     dk->spare_n = 0;
-    frames_free(dk->map_mfn, dk->map_frames);
+    if (dk->nr_cow)
+        scrub_add_list(dk->cow, pages, dk->nr_cow, dk->map_mfn, dk->map_frames);
+    else
+        frames_free(dk->map_mfn, dk->map_frames);
+    dk->nr_cow = 0;
 }

@@ -181,7 +181,7 @@ void domain_reap(struct domain *d)
 static void release(struct domain *d, int restart_module)
 {
     virtio_domain_destroy(d); /* before its frames go: no device may touch them after */
-    scrub_add(d->first_mfn, d->nr_pages, restart_module);
+    scrub_add(d, restart_module);
     memset(d->shared, 0, 4096);
     mm_release(d->shared_mfn, 1);
     frames_free(d->shared_mfn, 1);

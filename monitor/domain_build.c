@@ -27,6 +27,7 @@
 #include "multiboot.h"
 #include "paging.h"
 #include "rvlib.h"
+#include "scrub.h"
 #include "start_info.h"
 
 #define BOOT_STACK_PAGES 4
@@ -238,6 +239,24 @@ static struct domain *domain_alloc(void)
     return 0;
 }
 
+/* A new domain starts with zeros: frames the scrubber gave back are known
+ * to hold them (frame.c); the others (never used since boot) are zeroed. */
+static void zero_dirty(uint32_t mfn, uint32_t n)
+{
+    for (uint32_t i = 0; i < n;) {
+        i += frames_zeroed_run(mfn + i, n - i, 1);
+        uint32_t dirty = frames_zeroed_run(mfn + i, n - i, 0);
+        while (dirty) {
+            uint32_t mapped;
+            void *va = map_run(mfn + i, dirty, &mapped);
+            uint32_t k = mapped < dirty ? mapped : dirty;
+            zero_pages(va, k);
+            i += k;
+            dirty -= k;
+        }
+    }
+}
+
 static int build_memory(struct domain *d, const struct layout *l, const uint8_t *img,
                         const struct elf_image *ei)
 {
@@ -255,8 +274,7 @@ static int build_memory(struct domain *d, const struct layout *l, const uint8_t 
     d->shared = PA2VA(d->shared_mfn << 12);
     memset(d->shared, 0, 4096);
     d->shared->vcpu_info[0].evtchn_upcall_mask = 1; /* events start masked, as on Xen */
-    for (uint32_t i = 0; i < l->nr_pages; i++)
-        zero_frame(d->first_mfn + i);
+    zero_dirty(d->first_mfn, l->nr_pages);
     load_segments(d, l, img, ei);
     build_l3(d, l);
     build_l2s(d, l);
@@ -325,7 +343,9 @@ int domain_create(const struct modline *ml, const struct build_src *src, struct 
     }
     domain_init(d, ml, src);
     if (build_memory(d, &l, src->img, &ei)) {
-        rv_snprintf(why_buf, why_len, "not enough free memory for mem=%uK", ml->mem_kb);
+        uint32_t busy = scrub_frames_left();
+        rv_snprintf(why_buf, why_len, busy ? "not enough free memory for mem=%uK (%u KiB still being scrubbed)"
+                                           : "not enough free memory for mem=%uK", ml->mem_kb, busy * 4);
         *why = why_buf;
         memset(d, 0, sizeof(*d));
         return -RV_ENOMEM;

@@ -12,6 +12,14 @@
  * and structures, taken lowest first below a limit (so they stay inside
  * the monitor's direct map), and a contiguous run for a whole domain,
  * taken from the top of memory down, leaving low memory for the monitor.
+ *
+ * A second bitmap remembers which free frames are known to hold zeros
+ * (the scrubber gives frames back with frames_free_zeroed), so building a
+ * domain need not zero again what a dead one's scrub just zeroed.  A bit
+ * is set only there and cleared by every other way a frame becomes free
+ * (frames_free, and the boot-time map: RAM at boot holds whatever the
+ * firmware, the boot loader or an earlier OS left), so right after an
+ * allocation it tells the truth about the frame allocated.
  */
 #include <stdint.h>
 #include "abi.h"
@@ -20,6 +28,7 @@
 #define WORDS (FRAME_MAX / 32)
 
 static uint32_t used[WORDS];
+static uint32_t zeroed[WORDS];
 static uint32_t nr_free;
 
 static int is_used(uint32_t mfn)
@@ -36,11 +45,15 @@ static void mark_used(uint32_t mfn)
 }
 
 /* Frame 0 stays used whatever the caller asks. */
-static void mark_free(uint32_t mfn)
+static void mark_free(uint32_t mfn, int is_zero)
 {
     if (mfn != 0 && is_used(mfn)) {
         used[mfn / 32] &= ~(1u << (mfn % 32));
         nr_free++;
+        if (is_zero)
+            zeroed[mfn / 32] |= 1u << (mfn % 32);
+        else
+            zeroed[mfn / 32] &= ~(1u << (mfn % 32));
     }
 }
 
@@ -52,8 +65,10 @@ static uint32_t clamp_mfn(uint64_t mfn)
 
 void frames_init(void)
 {
-    for (uint32_t i = 0; i < WORDS; i++)
+    for (uint32_t i = 0; i < WORDS; i++) {
         used[i] = ~0u;
+        zeroed[i] = 0;
+    }
     nr_free = 0;
 }
 
@@ -64,7 +79,7 @@ void frames_add_free(uint64_t start, uint64_t end)
     uint32_t last = clamp_mfn(end >> RV_PAGE_SHIFT);
 
     for (uint32_t mfn = first; mfn < last; mfn++)
-        mark_free(mfn);
+        mark_free(mfn, 0);
 }
 
 void frames_reserve(uint64_t start, uint64_t end)
@@ -142,11 +157,42 @@ uint32_t frames_alloc_contig_below(uint32_t n, uint32_t limit_mfn)
     return 0;
 }
 
-void frames_free(uint32_t mfn, uint32_t n)
+static void free_run(uint32_t mfn, uint32_t n, int is_zero)
 {
     /* Freeing a free frame is ignored, so a double free cannot inflate the count. */
     for (uint32_t i = 0; i < n && mfn + i < FRAME_MAX && mfn + i >= mfn; i++)
-        mark_free(mfn + i);
+        mark_free(mfn + i, is_zero);
+}
+
+void frames_free(uint32_t mfn, uint32_t n)
+{
+    free_run(mfn, n, 0);
+}
+
+void frames_free_zeroed(uint32_t mfn, uint32_t n)
+{
+    free_run(mfn, n, 1);
+}
+
+int frame_is_zeroed(uint32_t mfn)
+{
+    return mfn < FRAME_MAX && ((zeroed[mfn / 32] >> (mfn % 32)) & 1);
+}
+
+uint32_t frames_zeroed_run(uint32_t mfn, uint32_t n, int is_zero)
+{
+    uint32_t k = 0;
+    while (k < n && mfn + k < FRAME_MAX) {
+        uint32_t m = mfn + k, w = zeroed[m / 32];
+        if (m % 32 == 0 && n - k >= 32 && w == (is_zero ? ~0u : 0u)) {
+            k += 32; /* a whole word alike */
+            continue;
+        }
+        if (((w >> (m % 32)) & 1) != (uint32_t)is_zero)
+            break;
+        k++;
+    }
+    return k;
 }
 
 uint32_t frames_free_count(void)

@@ -10,7 +10,8 @@
  *  0xFF000000 - 0xFFBFFFFF  frame window: 8 MiB for mapping module images,
  *                           4 MiB of single-frame slots (map_frame)
  *  0xFFC00000 - 0xFFDFFFFF  fixmap: device pages (the local APIC)
- *  0xFFE00000 - 0xFFFFFFFF  unused, not present
+ *  0xFFE00000 - 0xFFFFFFFF  run window: up to 512 contiguous frames at
+ *                           once (scrubbing and zeroing, paging.c)
  */
 #ifndef MON_LAYOUT_H
 #define MON_LAYOUT_H
@@ -25,6 +26,8 @@
 #define MON_WINDOW_SLOT_PAGES 1024u   /* 4 MiB for map_frame() */
 #define MON_WINDOW_L1S 6u             /* L1 tables behind the window */
 #define MON_FIXMAP_VA 0xFFC00000u
+#define MON_RUN_VA 0xFFE00000u
+#define MON_RUN_PAGES 512u            /* one L1 table */
 
 /* L2 slots (of the top GiB) that belong to the monitor: 0xFC000000 and up */
 #define MON_L2_FIRST ((RV_HOLE_START - 0xC0000000u) >> 21) /* 480 */

@@ -57,10 +57,9 @@ struct frame_info *frame_info(uint32_t mfn)
 
 void mm_assign(struct domain *d, uint32_t mfn, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        memset(&ft[mfn + i], 0, sizeof(*ft));
+    memset(&ft[mfn], 0, n * sizeof(*ft)); /* one pass: 131072 calls cost a 512 MiB build 4 ms */
+    for (uint32_t i = 0; i < n; i++)
         ft[mfn + i].owner = (uint16_t)d->id;
-    }
 }
 
 /* A frame the monitor itself writes at any time (shared_info): the guest may
@@ -76,8 +75,7 @@ void mm_assign_shared(struct domain *d, uint32_t mfn)
 
 void mm_release(uint32_t mfn, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++)
-        memset(&ft[mfn + i], 0, sizeof(*ft));
+    memset(&ft[mfn], 0, n * sizeof(*ft));
 }
 
 void mm_flush_tlb(void)

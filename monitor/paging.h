@@ -39,5 +39,13 @@ void *fixmap(unsigned slot, uint32_t pa);
 #define FIXMAP_IOAPIC 511 /* the I/O APIC's registers (irq.c) */
 /* Zeroes frame mfn through the window. */
 void zero_frame(uint32_t mfn);
+/* Maps a run of frames from mfn (up to n, at most MON_RUN_PAGES) at the run
+ * window, or finds mfn already there; returns its address and sets *mapped
+ * to the frames mapped from mfn on.  Valid until the next call. */
+void *map_run(uint32_t mfn, uint32_t n, uint32_t *mapped);
+/* Maps frames mfns[0..n) (n <= MON_RUN_PAGES) at the run window, in order. */
+void *map_list(const uint32_t *mfns, uint32_t n);
+/* Zeroes n whole pages from va (page-aligned). */
+void zero_pages(void *va, uint32_t n);
 
 #endif

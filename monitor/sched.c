@@ -18,6 +18,13 @@
  * can run the CPU halts until the next timer or device interrupt, with the
  * timer programmed only for what is due (tickless).
  *
+ * A dead domain's frames are scrubbed (scrub.c) between picks, in slices
+ * that stop as soon as a domain can run, so they use idle time.  So that
+ * busy domains cannot hold the frames back forever, a pending scrub also
+ * counts as a competitor for the CPU: the running domain is preempted at
+ * the end of its quantum and the scrub gets SCRUB_SLICE_NS before the
+ * next pick, about a tenth of the CPU while everyone is busy.
+ *
  * The structure is xv6's: this loop runs on the boot stack with the
  * monitor's own page tables; each domain's vCPU has its own monitor stack
  * with the guest's trap frame at the top, and swtch() moves between them.
@@ -48,7 +55,12 @@ uint64_t sched_quantum_ns = 10000000ull;
 static uint64_t period_start;
 static int need_resched; /* a domain woke that is owed the CPU more than the running one */
 static int resched_owed; /* ... and waits for the running one's rate limit */
+static int scrub_owed;    /* a domain was preempted for the scrub: it gets a slice */
+static uint64_t scrub_until; /* the scrub's slice runs on until then, domains or not */
+#define SCRUB_SLICE_NS 1000000ull
 uint64_t sched_ratelimit_ns = 2000000ull;
+
+static int alive(const struct domain *d);
 
 void vcpu_prepare(struct domain *d, uint32_t entry, uint32_t esp, uint32_t esi)
 {
@@ -69,6 +81,13 @@ void vcpu_prepare(struct domain *d, uint32_t entry, uint32_t esp, uint32_t esi)
     d->ctx = (struct context *)sp;
     if (!d->weight)
         d->weight = WEIGHT_UNIT;
+    /* A domain built while others run (a restart) starts level with the
+     * least of them: at 0 it would own the CPU until it caught up. */
+    uint64_t least = ~0ull;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+        if (&domains[i] != d && alive(&domains[i]) && domains[i].vruntime < least)
+            least = domains[i].vruntime;
+    d->vruntime = least == ~0ull ? 0 : least;
 }
 
 static void fpu_load(struct domain *d)
@@ -224,7 +243,7 @@ void timer_reprogram(void)
         if (d->state == DOM_RUNNABLE && capped(d))
             waiting_on_cap = 1;
     }
-    if (current && (others_eligible(current) || current->cap))
+    if (current && (others_eligible(current) || current->cap || scrub_pending()))
         next = earlier(next, current->run_start + sched_quantum_ns);
     if (current && resched_owed)
         next = earlier(next, current->run_start + sched_ratelimit_ns);
@@ -247,9 +266,13 @@ static void preempt(void)
  * when a woken domain is owed the CPU. */
 static void check_preempt(uint64_t now)
 {
-    if (current && (capped(current) ||
-                    (now - current->run_start >= sched_quantum_ns && others_eligible(current)) ||
-                    (resched_owed && now - current->run_start >= sched_ratelimit_ns)))
+    if (!current)
+        return;
+    int expired = now - current->run_start >= sched_quantum_ns;
+    if (expired && scrub_pending())
+        scrub_owed = 1;
+    if (capped(current) || (expired && (others_eligible(current) || scrub_owed)) ||
+        (resched_owed && now - current->run_start >= sched_ratelimit_ns))
         preempt();
 }
 
@@ -297,10 +320,14 @@ void timer_interrupt(void)
     check_preempt(now);
 }
 
-/* While scrubbing: fire due timers, and stop as soon as a domain can run. */
+/* While scrubbing: fire due timers, and stop as soon as a domain can run
+ * (once an owed slice is over). */
 static int scrub_should_stop(void)
 {
-    fire_due(now_ns());
+    uint64_t now = now_ns();
+    fire_due(now);
+    if (now < scrub_until)
+        return 0;
     for (unsigned i = 0; i < MAX_DOMAINS; i++)
         if (eligible(&domains[i]))
             return 1;
@@ -313,18 +340,26 @@ __attribute__((noreturn)) void sched_start(void)
     for (;;) {
         reap();
         console_poll(); /* monitor lines that waited for a quiet point in the focus's stream */
-        scrub_some(SCRUB_CHUNK, scrub_should_stop); /* a dead domain's memory, between picks */
+        if (scrub_owed) {
+            scrub_owed = 0;
+            scrub_until = now_ns() + SCRUB_SLICE_NS;
+        }
+        if (any_alive() || scrub_needed()) /* a dead domain's memory, between picks */
+            scrub_some(now_ns() < scrub_until ? ~0u : SCRUB_CHUNK, scrub_should_stop);
         new_period(now_ns());
         fire_due(now_ns()); /* due timers, even if their interrupt is still pending */
         struct domain *d = pick();
         if (!d) {
+            /* Nothing will run again: the frames need no scrub (scrub.c). */
+            if (!any_alive() && !scrub_needed()) {
+                if (scrub_pending())
+                    mlog("%u KiB left unscrubbed: no domain is left to see them\n", scrub_frames_left() * 4);
+                mlog("all domains stopped\n");
+                outcome_exit(0);
+            }
             if (scrub_pending()) {
                 __asm__ volatile("sti; nop; cli"); /* let a pending interrupt in */
                 continue;
-            }
-            if (!any_alive()) {
-                mlog("all domains stopped\n");
-                outcome_exit(0);
             }
             timer_reprogram();
             sti_hlt(); /* idle until an interrupt; it may wake a domain */

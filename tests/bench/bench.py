@@ -1066,7 +1066,9 @@ class CtlSuite:
 
 # ------------------------------------------------------------------ the suites
 
-SUITES = [HvSuite(), LinuxSuite(), IoSuite(), CtlSuite()]
+from teardown_bench import TeardownSuite  # noqa: E402  (tests/bench/teardown_bench.py)
+
+SUITES = [HvSuite(), LinuxSuite(), IoSuite(), CtlSuite(), TeardownSuite(Table, Section)]
 
 
 # ------------------------------------------------------------------ main

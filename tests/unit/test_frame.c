@@ -261,3 +261,48 @@ TEST(frame_contig_below, "frames_alloc_contig_below takes the lowest run under t
     CHECK_EQ(frames_alloc_contig_below(0, 0x200), 0);
     CHECK_EQ(frames_free_count(), 256 - 10);
 }
+
+TEST(frame_zeroed, "frames_free_zeroed marks frames known zero; every other way back clears the mark")
+{
+    frames_init();
+    frames_add_free(MB, 2 * MB);                 /* frames 0x100 - 0x1ff */
+    CHECK_EQ(frame_is_zeroed(0x100), 0);         /* boot memory: contents unknown */
+    uint32_t m = frames_alloc_contig(16);
+    CHECK_EQ(m, 0x1f0);
+    frames_free_zeroed(m, 8);                    /* scrubbed: known zero */
+    frames_free(m + 8, 8);                       /* freed any other way: not */
+    CHECK_EQ(frame_is_zeroed(m), 1);
+    CHECK_EQ(frame_is_zeroed(m + 7), 1);
+    CHECK_EQ(frame_is_zeroed(m + 8), 0);
+    CHECK_EQ(frames_free_count(), 256);
+    frames_free_zeroed(m + 8, 8);                /* already free: a double free changes nothing */
+    CHECK_EQ(frame_is_zeroed(m + 8), 0);
+    CHECK_EQ(frames_alloc_contig(16), m);        /* the same run again */
+    frames_free(m, 16);                          /* used and given back unscrubbed */
+    CHECK_EQ(frame_is_zeroed(m), 0);
+    frames_add_free(MB, 2 * MB);
+    frames_reserve(MB, MB + 4 * KB);
+    frames_free_zeroed(0x100, 1);
+    frames_init();
+    frames_add_free(MB, 2 * MB);                 /* a new boot map forgets every mark */
+    CHECK_EQ(frame_is_zeroed(0x100), 0);
+    CHECK_EQ(frame_is_zeroed(FRAME_MAX), 0);
+}
+
+TEST(frame_zeroed_run, "frames_zeroed_run counts frames alike, a word at a time or one by one")
+{
+    frames_init();
+    frames_add_free(MB, 2 * MB);                 /* frames 0x100 - 0x1ff, none known zero */
+    uint32_t m = frames_alloc_contig(256);
+    CHECK_EQ(m, 0x100);
+    frames_free_zeroed(0x100, 100);              /* 0x100 - 0x163 zero */
+    frames_free(0x164, 156);
+    CHECK_EQ(frames_zeroed_run(0x100, 256, 1), 100);
+    CHECK_EQ(frames_zeroed_run(0x100, 50, 1), 50); /* stops at n */
+    CHECK_EQ(frames_zeroed_run(0x100, 256, 0), 0);
+    CHECK_EQ(frames_zeroed_run(0x164, 156, 0), 156);
+    CHECK_EQ(frames_zeroed_run(0x164, 256, 0), 256); /* not known zero, free or not */
+    CHECK_EQ(frames_zeroed_run(0x105, 90, 1), 90);
+    CHECK_EQ(frames_zeroed_run(FRAME_MAX - 2, 10, 0), 2); /* stops at FRAME_MAX */
+    CHECK_EQ(frames_zeroed_run(0x100, 0, 1), 0);
+}
