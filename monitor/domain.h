@@ -152,6 +152,7 @@ void sched_wait_event(void); /* sleep until an event is pending; virtual IF unch
 void sched_leave_dead(void) __attribute__((noreturn));
 void sched_wake(struct domain *d);
 void sched_check_resched(void);
+extern int need_resched; /* sched_check_resched has work: a woken domain is owed the CPU */
 void sched_poll_wake(struct domain *d, uint32_t port);
 int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t timeout);
 void sched_print_table(void);

@@ -46,7 +46,7 @@ static struct context *sched_ctx;
 static unsigned rr_next;
 uint64_t sched_quantum_ns = 10000000ull;
 static uint64_t period_start;
-static int need_resched; /* a domain woke that is owed the CPU more than the running one */
+int need_resched; /* a domain woke that is owed the CPU more than the running one */
 static int resched_owed; /* ... and waits for the running one's rate limit */
 uint64_t sched_ratelimit_ns = 2000000ull;
 
