@@ -127,6 +127,7 @@ struct domain {
 
 extern struct domain domains[MAX_DOMAINS] __attribute__((aligned(4096)));
 extern struct domain *current;   /* running domain, NULL in the scheduler */
+extern uint32_t domain_slots;    /* domains[domain_slots..] have never been used: all DOM_FREE */
 
 static inline struct rv_vcpu_info *vcpu_info(struct domain *d) { return &d->shared->vcpu_info[0]; }
 

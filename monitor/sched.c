@@ -42,6 +42,7 @@
 
 struct domain domains[MAX_DOMAINS] __attribute__((aligned(4096)));
 struct domain *current;
+uint32_t domain_slots; /* a high-water mark (domain_alloc): the scans below stop at it */
 static struct context *sched_ctx;
 static unsigned rr_next;
 uint64_t sched_quantum_ns = 10000000ull;
@@ -114,7 +115,7 @@ static void new_period(uint64_t now)
     if (now < period_start + CAP_PERIOD_NS)
         return;
     period_start = now;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         domains[i].period_ns = 0;
 }
 
@@ -158,15 +159,16 @@ static struct domain *pick(void)
 {
     struct domain *best = 0;
     for (int pass = 0; pass < 2 && !best; pass++) {
-        for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-            struct domain *d = &domains[(rr_next + i) % MAX_DOMAINS];
+        for (unsigned i = 0; i < domain_slots; i++) {
+            unsigned j = rr_next + i; /* rr_next <= domain_slots */
+            struct domain *d = &domains[j >= domain_slots ? j - domain_slots : j];
             if (!eligible(d) || (pass == 0 && d->yielded))
                 continue;
             if (!best || d->vruntime < best->vruntime)
                 best = d;
         }
     }
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         domains[i].yielded = 0;
     if (best)
         rr_next = (unsigned)(best - domains) + 1;
@@ -175,7 +177,7 @@ static struct domain *pick(void)
 
 static int others_eligible(const struct domain *self)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (&domains[i] != self && eligible(&domains[i]))
             return 1;
     return 0;
@@ -183,7 +185,7 @@ static int others_eligible(const struct domain *self)
 
 static int any_alive(void)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (alive(&domains[i]))
             return 1;
     return 0;
@@ -191,7 +193,7 @@ static int any_alive(void)
 
 static void reap(void)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         struct domain *d = &domains[i];
         if (d->state != DOM_DEAD)
             continue;
@@ -214,7 +216,7 @@ void timer_reprogram(void)
 {
     uint64_t next = 0;
     int waiting_on_cap = 0;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         struct domain *d = &domains[i];
         if (!alive(d))
             continue;
@@ -270,7 +272,7 @@ void sched_check_resched(void)
 /* Guest timers and poll timeouts that are due. */
 static void fire_due(uint64_t now)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         struct domain *d = &domains[i];
         if (!alive(d))
             continue;
@@ -301,7 +303,7 @@ void timer_interrupt(void)
 static int scrub_should_stop(void)
 {
     fire_due(now_ns());
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (eligible(&domains[i]))
             return 1;
     return 0;
@@ -393,7 +395,7 @@ static void make_runnable(struct domain *d)
     int competes = current && current != d;
     if (competes)
         account(current, now_ns()); /* its virtual time up to now, not its last tick */
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (&domains[i] != d && (domains[i].state == DOM_RUNNABLE || domains[i].state == DOM_RUNNING) &&
             domains[i].vruntime < least)
             least = domains[i].vruntime;
@@ -439,11 +441,11 @@ __attribute__((noreturn)) void sched_leave_dead(void)
 void sched_print_table(void)
 {
     uint64_t total = 0;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         total += domains[i].cpu_ns;
     static const char *const st[] = { "free", "runnable", "running", "blocked", "dead" };
     kprintf("(rv) dom name                     state     weight cap  cpu ms    cpu %%\n");
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         const struct domain *d = &domains[i];
         if (!alive(d))
             continue;
