@@ -106,7 +106,7 @@ static void account(struct domain *d, uint64_t now)
     uint64_t ran = now - d->acct_start;
     d->cpu_ns += ran;
     d->period_ns += ran;
-    d->vruntime += ran * WEIGHT_UNIT / d->weight;
+    d->vruntime += d->weight == WEIGHT_UNIT ? ran : ran * WEIGHT_UNIT / d->weight; /* no 64-bit division */
     d->acct_start = now;
 }
 
@@ -119,11 +119,11 @@ static void new_period(uint64_t now)
         domains[i].period_ns = 0;
 }
 
-static void switch_in(struct domain *d)
+static void switch_in(struct domain *d, uint64_t now)
 {
     current = d;
     d->state = DOM_RUNNING;
-    d->run_start = d->acct_start = now_ns();
+    d->run_start = d->acct_start = now;
     d->stats.schedules++;
     need_resched = 0;
     resched_owed = 0;
@@ -316,8 +316,9 @@ __attribute__((noreturn)) void sched_start(void)
         reap();
         console_poll(); /* monitor lines that waited for a quiet point in the focus's stream */
         scrub_some(SCRUB_CHUNK, scrub_should_stop); /* a dead domain's memory, between picks */
-        new_period(now_ns());
-        fire_due(now_ns()); /* due timers, even if their interrupt is still pending */
+        uint64_t now = now_ns();
+        new_period(now);
+        fire_due(now); /* due timers, even if their interrupt is still pending */
         struct domain *d = pick();
         if (!d) {
             if (scrub_pending()) {
@@ -333,7 +334,7 @@ __attribute__((noreturn)) void sched_start(void)
             cli();
             continue;
         }
-        switch_in(d);
+        switch_in(d, now);
         timer_reprogram();
         swtch(&sched_ctx, d->ctx);
         switch_out(d);
@@ -391,10 +392,12 @@ int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t tim
  * others'. */
 static void make_runnable(struct domain *d)
 {
-    uint64_t least = ~0ull;
+    uint64_t least = ~0ull, now = 0;
     int competes = current && current != d;
-    if (competes)
-        account(current, now_ns()); /* its virtual time up to now, not its last tick */
+    if (competes) {
+        now = now_ns();
+        account(current, now); /* its virtual time up to now, not its last tick */
+    }
     for (unsigned i = 0; i < domain_slots; i++)
         if (&domains[i] != d && (domains[i].state == DOM_RUNNABLE || domains[i].state == DOM_RUNNING) &&
             domains[i].vruntime < least)
@@ -405,7 +408,7 @@ static void make_runnable(struct domain *d)
     d->state = DOM_RUNNABLE;
     if (competes) {
         if (d->vruntime < current->vruntime) {
-            if (now_ns() - current->run_start >= sched_ratelimit_ns)
+            if (now - current->run_start >= sched_ratelimit_ns)
                 need_resched = 1;
             else
                 resched_owed = 1; /* timer_reprogram arms the end of the rate limit */
