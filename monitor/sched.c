@@ -210,6 +210,8 @@ static uint64_t earlier(uint64_t a, uint64_t b)
     return !a ? b : !b ? a : a < b ? a : b;
 }
 
+static uint64_t armed; /* the deadline the timer device is armed for, 0 = none */
+
 /* The next moment the monitor must act: a guest timer or poll timeout, the
  * end of the running domain's quantum, or the end of a cap period. */
 void timer_reprogram(void)
@@ -232,7 +234,19 @@ void timer_reprogram(void)
         next = earlier(next, current->run_start + sched_ratelimit_ns);
     if (waiting_on_cap || (current && current->cap))
         next = earlier(next, period_start + CAP_PERIOD_NS);
+    armed = next;
     timer_device_program(next);
+}
+
+/* The timer must fire by t: arm it if what it is armed for is later.  An
+ * armed deadline already past has its interrupt pending (the monitor runs
+ * with IF = 0), and that interrupt reprograms it. */
+static void timer_arm_by(uint64_t t)
+{
+    if (!armed || t < armed) {
+        armed = t;
+        timer_device_program(t);
+    }
 }
 
 static void make_runnable(struct domain *d);
@@ -413,7 +427,13 @@ static void make_runnable(struct domain *d)
             else
                 resched_owed = 1; /* timer_reprogram arms the end of the rate limit */
         }
-        timer_reprogram(); /* the running domain has a competitor now: arm its quantum */
+        /* The running domain has a competitor now: arm the end of its
+         * quantum, unless the timer fires sooner anyway (the whole
+         * recomputation only when the rate limit is owed). */
+        if (resched_owed)
+            timer_reprogram();
+        else
+            timer_arm_by(current->run_start + sched_quantum_ns);
     }
 }
 
