@@ -46,5 +46,6 @@ setup:
 clean:
 	rm -rf $(BUILD)
 
-# Dependency files of our own objects (not of trees we build with their own make, e.g. Linux).
--include $(shell find $(BUILD) -path $(BUILD)/linux -prune -o -name '*.d' -type f -print 2>/dev/null)
+# Dependency files of our own objects (not of trees we build with their own
+# make, e.g. Linux, nor of the Debian root file system, which has *.d files).
+-include $(shell find $(BUILD) \( -path $(BUILD)/linux -o -path $(BUILD)/debian \) -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -24,9 +24,9 @@
  * are checked again when used.  Without MRG_RXBUF a frame longer than
  * the buffer is dropped and the buffer given back with length 0.
  *
- * The MAC is the module line's or 52:54:00:56:N:ID (N the device's index
- * among the domain's net devices, ID the domain's): unique in the
- * machine.  The link is always up.
+ * The MAC is the module line's or 52:54:H:56:N:L (N the device's index
+ * among the domain's net devices, H:L the domain id's low 16 bits; ids are
+ * not reused): unique in the machine.  The link is always up.
  */
 #include "vdev.h"
 #include "abi.h"
@@ -242,6 +242,7 @@ int vnet_create(struct vdev *v, const struct ml_dev *ml, const char **why)
         for (uint32_t i = 0; i < v->index; i++)
             nth += v->d->vdev[i]->ops == &vnet_ops;
         memcpy(mac, oui, 4);
+        mac[2] = (uint8_t)(v->d->id >> 8);   /* ids are never reused (domctl) */
         mac[4] = nth;
         mac[5] = (uint8_t)v->d->id;
     }

@@ -92,6 +92,10 @@ long rv_hc_vcpu_op(unsigned cmd, void *arg) { return HC(vcpu_op, cmd, arg, 0); }
 long rv_hc_event_channel_op(unsigned cmd, void *arg) { return HC(event_channel_op, cmd, arg, 0); }
 long rv_hc_set_callbacks(unsigned cs, unsigned long address) { return HC(set_callbacks, cs, address, 0); }
 long rv_hc_set_timer_op(uint64_t t) { return HC(set_timer_op, (uint32_t)t, (uint32_t)(t >> 32), 0); }
+long rv_hc_domctl(unsigned cmd, unsigned dom, unsigned long arg1, unsigned long arg2)
+{
+    return rv_hypercall(RV_HC_domctl, cmd, dom, arg1, arg2, 0);
+}
 long rv_hc_mmu_update(const struct rv_mmu_update *r, unsigned n, uint32_t *done) { return HC(mmu_update, r, n, done); }
 long rv_hc_mmuext_op(const struct rv_mmuext_op *o, unsigned n, uint32_t *done) { return HC(mmuext_op, o, n, done); }
 long rv_hc_memory_op(unsigned cmd, void *arg) { return HC(memory_op, cmd, arg, 0); }

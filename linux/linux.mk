@@ -63,3 +63,4 @@ check-linux2: linux $(BUILD)/monitor.elf
 check-linux-strict: linux $(BUILD)/monitor.elf
 	@bash tools/setup.sh bochs
 	@bash tools/linux-test.sh --bochs $(BUILD)/monitor.elf $(LINUX_IMAGE)
+-include linux/debian.mk

@@ -1,6 +1,6 @@
 # monitor/build.mk: the ring-0 monitor, an ELF32 Multiboot image.
 MON_C   := $(filter-out monitor/asm_offsets.c,$(wildcard monitor/*.c)) $(wildcard drivers/*.c)
-MON_ASM := monitor/boot.asm monitor/entry.asm
+MON_ASM := monitor/boot.asm monitor/entry.asm monitor/trampoline.asm
 MON_LIB := libpvguest/string.c libpvguest/fmt.c
 MON_OBJ := $(MON_ASM:%.asm=$(BUILD)/%.o) $(MON_C:%.c=$(BUILD)/%.o) \
            $(MON_LIB:libpvguest/%.c=$(BUILD)/monitor/lib/%.o)

@@ -23,9 +23,16 @@
  * (CONSOLE_HIST_SIZE bytes; the oldest are overwritten); a switch of the
  * focus in the terminal view replays it, so nothing a background domain
  * printed is lost up to that size.
+ *
+ * Several CPUs may print: console_lock (lock.h has the discipline) guards
+ * the serial line and all of this file's state.  Every public entry point
+ * takes it, and it nests on the CPU that holds it, so a whole mlog/dlog
+ * line goes out in one piece and code in here may call mlog itself.
  */
 #include "console.h"
 #include "domain.h"
+#include "lock.h"
+#include "smp.h"
 #include "rvlib.h"
 #include "outcome.h"
 #include "serial.h"
@@ -50,6 +57,44 @@ static struct {
     uint32_t pend_len;
     char pend[PENDING_MAX];
 } term = { .mode = CONSOLE_TERMINAL, .fg_col0 = 1, .mon_col0 = 1 };
+
+/* ---- the lock --------------------------------------------------------------- */
+
+static spinlock_t console_spin = SPINLOCK_INIT;
+static volatile uint32_t console_owner = ~0u; /* the holding CPU's index */
+static uint32_t console_depth;
+
+static void console_lock(void)
+{
+    uint32_t me = this_cpu()->index;
+    if (console_owner == me) {
+        console_depth++;
+        return;
+    }
+    spin_lock(&console_spin);
+    console_owner = me;
+    console_depth = 1;
+}
+
+static void console_unlock(void)
+{
+    if (--console_depth)
+        return;
+    console_owner = ~0u;
+    spin_unlock(&console_spin);
+}
+
+/* A panic prints even if another CPU holds the line and never lets go. */
+static void console_lock_panic(void)
+{
+    uint32_t me = this_cpu()->index;
+    uint64_t end = now_ns() + 100000000ull;
+    if (console_owner != me)
+        while (!spin_trylock(&console_spin) && now_ns() < end)
+            cpu_relax();
+    console_owner = me;
+    console_depth = 1;
+}
 
 void console_set_mode(enum console_mode m) { term.mode = m; }
 enum console_mode console_mode(void) { return term.mode; }
@@ -84,6 +129,26 @@ static void hist_write(const struct domain *d, uint64_t pos)
 {
     for (; pos < d->hist_head; pos++)
         serial_putc_raw(hist_at(d, pos));
+}
+
+/*
+ * domctl CONSOLE_READ: the oldest bytes of d's history a control domain
+ * has not read (d->ctl_read counts what it has).  Bytes overwritten before
+ * they were read are skipped and counted in *lost.
+ */
+uint32_t console_hist_read(struct domain *d, char *buf, uint32_t n, uint32_t *lost, uint32_t *pending)
+{
+    uint64_t first = hist_first(d);
+    *lost = 0;
+    if (d->ctl_read < first) {
+        *lost = (uint32_t)(first - d->ctl_read);
+        d->ctl_read = first;
+    }
+    uint32_t i = 0;
+    for (; i < n && d->ctl_read < d->hist_head; i++)
+        buf[i] = hist_at(d, d->ctl_read++);
+    *pending = (uint32_t)(d->hist_head - d->ctl_read);
+    return i;
 }
 
 /* ---- the terminal view: the focus's stream and the monitor's text ---------------- */
@@ -158,11 +223,13 @@ static void fg_write(struct domain *d, const char *buf, uint32_t n)
 
 void console_poll(void)
 {
+    console_lock();
     struct domain *f = console_focus();
     if (term.pend_len && !holding())
         flush_pending();
     if (f && !term.pend_len && term.mon_col0)
         restore_fg_line(f);
+    console_unlock();
 }
 
 /* The terminal view's focus moved to d: its history, from a line start. */
@@ -170,6 +237,7 @@ void console_focus_changed(struct domain *d)
 {
     if (term.mode != CONSOLE_TERMINAL)
         return;
+    console_lock();
     uint64_t first = hist_first(d), pos = first;
     if (first > 0)
         while (pos < d->hist_head && hist_at(d, pos++) != '\n')
@@ -188,6 +256,7 @@ void console_focus_changed(struct domain *d)
     term.fg_col0 = pos == d->hist_head || hist_at(d, d->hist_head - 1) == '\n';
     term.fg_last_ns = now_ns();
     d->flood_hidden = 0;
+    console_unlock();
 }
 
 /* ---- the line view ------------------------------------------------------------- */
@@ -252,6 +321,7 @@ static void line_put(struct domain *d, char c)
 
 void console_guest_write(struct domain *d, const char *buf, uint32_t n)
 {
+    console_lock();
     int focused = term.mode == CONSOLE_TERMINAL && d == console_focus();
     if (focused)
         fg_write(d, buf, n);
@@ -260,24 +330,32 @@ void console_guest_write(struct domain *d, const char *buf, uint32_t n)
         for (uint32_t i = 0; i < n; i++)
             line_put(d, buf[i]);
     console_poll();
+    console_unlock();
 }
 
 /* d writes no more (it ended): its last line goes out, the next starts fresh. */
 void console_guest_flush(struct domain *d)
 {
+    console_lock();
     if (term.mode == CONSOLE_TERMINAL && d == console_focus_peek()) {
         if (!term.fg_col0)
             raw("\r\n", 2);
         term.fg_col0 = 1;
         term.track = (struct term_track){ 0 };
-        return;
+    } else {
+        line_end(d);
     }
-    line_end(d);
+    console_unlock();
 }
 
 /* ---- the monitor's own text ---------------------------------------------------- */
 
-void kvprintf(const char *fmt, va_list ap) { rv_vformat(mon_putc, 0, fmt, ap); }
+void kvprintf(const char *fmt, va_list ap)
+{
+    console_lock();
+    rv_vformat(mon_putc, 0, fmt, ap);
+    console_unlock();
+}
 
 void kprintf(const char *fmt, ...)
 {
@@ -289,20 +367,24 @@ void kprintf(const char *fmt, ...)
 
 void mlog(const char *fmt, ...)
 {
+    console_lock();
     va_list ap;
     kprintf("(rv) ");
     va_start(ap, fmt);
     kvprintf(fmt, ap);
     va_end(ap);
+    console_unlock();
 }
 
 void dlog(const struct domain *d, const char *fmt, ...)
 {
+    console_lock();
     va_list ap;
     kprintf("(rv) d%u %s: ", d->id, d->name);
     va_start(ap, fmt);
     kvprintf(fmt, ap);
     va_end(ap);
+    console_unlock();
 }
 
 
@@ -310,6 +392,7 @@ __attribute__((noreturn)) void panic(const char *fmt, ...)
 {
     va_list ap;
     cli();
+    console_lock_panic();
     term.forced = 1;
     kprintf("\n(rv) PANIC: ");
     va_start(ap, fmt);

@@ -28,6 +28,10 @@ enum console_mode console_mode(void);
 /* Guest output (console_io, virtio-console): into its history, and out
  * through the view it has. */
 void console_guest_write(struct domain *d, const char *buf, uint32_t n);
+/* domctl CONSOLE_READ: unread history of d (console.c); CONSOLE_WRITE: input for d
+ * whatever the focus (console_input.c), returns the bytes taken. */
+uint32_t console_hist_read(struct domain *d, char *buf, uint32_t n, uint32_t *lost, uint32_t *pending);
+uint32_t console_inject(struct domain *d, const char *buf, uint32_t n);
 /* d writes no more: its last line goes out. */
 void console_guest_flush(struct domain *d);
 /* From the scheduler loop: monitor text that waited for a quiet point. */

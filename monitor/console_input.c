@@ -5,7 +5,9 @@
  * virtio console if its driver is ready, else console_io's queue and a
  * RV_VIRQ_CONSOLE event), control characters included, except Ctrl-A,
  * which starts a monitor command: Ctrl-A n moves the focus to the next
- * live domain, Ctrl-A Ctrl-A sends one Ctrl-A.  No other domain ever sees
+ * live domain, Ctrl-A l lists the domains, Ctrl-A k destroys the one with
+ * the focus (a machine with no control domain), Ctrl-A Ctrl-A sends one
+ * Ctrl-A.  No other domain ever sees
  * input.  When the focused domain ends, the focus moves on by itself.  In
  * the terminal view (console.c) the domain with the focus also owns the
  * output stream.
@@ -90,12 +92,22 @@ static void command(char c)
     case 's':
         switch_print();
         break;
+    case 'l':
+        domctl_print_list();
+        break;
+    case 'k': {
+        struct domain *d = console_focus();
+        if (d)
+            domain_destroyed(d, "the serial console"); /* if it is running, trap_dispatch leaves it */
+        break;
+    }
     case 0x01:
         deliver(c);
         break;
     default:
         mlog("Ctrl-A then: n = next domain gets the console, t = CPU table, m = memory, "
-             "s = network switch, Ctrl-A = send Ctrl-A\n");
+             "s = network switch, l = list domains, k = destroy the domain with the focus, "
+             "Ctrl-A = send Ctrl-A\n");
     }
 }
 
@@ -111,11 +123,34 @@ void console_input(void)
     }
 }
 
+/*
+ * A control domain's bytes for d (domctl CONSOLE_WRITE): they reach d as
+ * typed bytes would if it had the focus, through their own queue, so they
+ * never mix with the serial line's and need no focus.  Returns how many
+ * were taken (a full queue takes no more: the caller tries again).
+ */
+uint32_t console_inject(struct domain *d, const char *buf, uint32_t n)
+{
+    uint32_t i = 0;
+    for (; i < n; i++) {
+        if (virtio_console_input(d, buf[i]))
+            continue;
+        if (d->ctl_in_head - d->ctl_in_tail >= sizeof(d->ctl_in))
+            break;
+        d->ctl_in[d->ctl_in_head++ % sizeof(d->ctl_in)] = buf[i];
+    }
+    if (d->ctl_in_head != d->ctl_in_tail)
+        evtchn_send_virq(d, RV_VIRQ_CONSOLE);
+    return i;
+}
+
 uint32_t console_read(struct domain *d, char *buf, uint32_t n)
 {
     uint32_t i = 0;
+    while (i < n && d->ctl_in_tail != d->ctl_in_head)
+        buf[i++] = d->ctl_in[d->ctl_in_tail++ % sizeof(d->ctl_in)];
     if (d != console_focus())
-        return 0;
+        return i;
     while (i < n && d->in_tail != d->in_head)
         buf[i++] = d->in_ring[d->in_tail++ % sizeof(d->in_ring)];
     return i;

@@ -12,7 +12,8 @@
  * there took a ring-1 guest over the hole and into ring 0.  So every
  * register a guest can reach, directly or through an instruction that
  * consults it, is written here, once, at boot (and on every CPU, once
- * there are several).  Owned elsewhere, and set there just as explicitly:
+ * there are several: smp.c calls cpu_init_ap on each AP).  Owned
+ * elsewhere, and set there just as explicitly:
  *   paging.c  CR3, CR4.PGE;
  *   gdt.c     GDTR, TR (no I/O bitmap), LDTR (null);
  *   idt.c     IDTR: all 256 vectors point at the monitor's stubs;
@@ -105,7 +106,7 @@ static void a20_check(void)
  * not switch, stay unusable), SMEP/SMAP (ring 1 is a supervisor ring that
  * must reach user pages; SMAP's STAC/CLAC are ring 0 only).
  */
-static void set_control_registers(void)
+static void set_control_registers(int keep_fpu_image)
 {
     if (!(feat.id1_edx & ID1_EDX_FXSR))
         panic("this CPU has no FXSAVE/FXRSTOR");
@@ -119,7 +120,9 @@ static void set_control_registers(void)
     /* FNINIT resets the x87 part only; MXCSR keeps what the firmware left
      * unless loaded: the power-on value, every SIMD exception masked. */
     static const uint32_t mxcsr_reset = 0x1f80; /* SDM Vol. 1 10.2.3 */
-    __asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_init_state) : "m"(mxcsr_reset));
+    __asm__ volatile("fninit; ldmxcsr %0" ::"m"(mxcsr_reset));
+    if (keep_fpu_image)
+        __asm__ volatile("fxsave %0" : "=m"(fpu_init_state));
 }
 
 /* No breakpoint armed, none a guest could inherit (SDM Vol. 3B 17.2); guests cannot reach them. */
@@ -170,19 +173,34 @@ static void set_msrs(void)
     wrmsr_safe(MSR_DEBUGCTL, 0);
 }
 
-void cpu_init(void)
+/*
+ * The state of the CPU this runs on; the same on every CPU, so a guest
+ * finds the same machine wherever it is scheduled.  The boot CPU also
+ * keeps the x87/SSE reset image (fpu_init_state) every domain starts with.
+ */
+static void cpu_set_state(uint32_t index)
 {
     read_features();
     write_eflags(EFL_RSVD1); /* IF, IOPL, NT, AC, DF, TF all 0 (SDM Vol. 1 3.4.3) */
-    a20_check();
-    set_control_registers();
+    set_control_registers(index == 0);
     set_debug_registers();
     set_msrs();
     if (sldt() != 0)
-        panic("LDTR is 0x%x, not null", sldt());
+        panic("cpu %u: LDTR is 0x%x, not null", index, sldt());
     uint32_t sysenter_cs = (feat.id1_edx & ID1_EDX_SEP) ? (uint32_t)rdmsr(MSR_SYSENTER_CS) : 0;
     uint32_t efer = have_efer() ? (uint32_t)rdmsr(MSR_EFER) : 0;
-    mlog("cpu: cr0 0x%08x cr4 0x%08x ldtr 0x%x tr 0x%x dr7 0x%x sysenter_cs 0x%x efer 0x%x umip %s\n",
+    mlog("cpu: cr0 0x%08x cr4 0x%08x ldtr 0x%x tr 0x%x dr7 0x%x sysenter_cs 0x%x efer 0x%x umip %s cpu %u\n",
          read_cr0(), read_cr4(), sldt(), str(), read_dr7(), sysenter_cs, efer,
-         (read_cr4() & CR4_UMIP) ? "on" : "absent");
+         (read_cr4() & CR4_UMIP) ? "on" : "absent", index);
+}
+
+void cpu_init(void)
+{
+    a20_check(); /* A20M# is one signal for the whole machine: checked once */
+    cpu_set_state(0);
+}
+
+void cpu_init_ap(uint32_t index)
+{
+    cpu_set_state(index);
 }

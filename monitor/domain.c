@@ -74,6 +74,8 @@ static void print_profile(struct domain *d)
     kprintf("\n");
 }
 
+static void release(struct domain *d, int restart_module);
+
 static void end(struct domain *d)
 {
     evtchn_close_all(d); /* peers see their ports unbound at once */
@@ -84,6 +86,35 @@ static void end(struct domain *d)
     print_profile(d);
     domain_print_memory(d);
     d->state = DOM_DEAD;
+    domctl_notify(); /* control domains learn of it (RV_VIRQ_DOM_STATE) */
+}
+
+/* domctl DESTROY or Ctrl-A k: like a kill, but wanted, so not a failure.
+ * by: "d<ID> <NAME>" of a control domain, or "the serial console". */
+void domain_destroyed(struct domain *d, const char *by)
+{
+    console_guest_flush(d);
+    dlog(d, "destroyed by %s\n", by);
+    d->keep = 0; /* no zombie: whoever destroyed it has seen it go */
+    d->exit_reason = RV_EXIT_DESTROYED;
+    end(d);
+}
+
+/* The domain with this id, if it exists (ids are never reused: domctl.c). */
+struct domain *domain_by_id(uint32_t id)
+{
+    for (uint32_t i = 0; id && i < MAX_DOMAINS; i++)
+        if (domains[i].state != DOM_FREE && domains[i].id == id)
+            return &domains[i];
+    return 0;
+}
+
+/* How it ended counts for the run's outcome (outcome.c), unless a control
+ * domain created it: that one has its exit code (domctl GETINFO). */
+static void domain_outcome(const struct domain *d)
+{
+    if (!d->creator)
+        outcome_domain_end(d);
 }
 
 void domain_kill(struct domain *d, const char *fmt, ...)
@@ -95,8 +126,8 @@ void domain_kill(struct domain *d, const char *fmt, ...)
     kvprintf(fmt, ap);
     va_end(ap);
     kprintf("\n");
-    d->exit_reason = -1;
-    outcome_domain_end(d);
+    d->exit_reason = RV_EXIT_KILLED;
+    domain_outcome(d);
     end(d);
 }
 
@@ -107,7 +138,7 @@ void domain_exit(struct domain *d, int reason, int code)
     dlog(d, "exit %s code %d\n", names[reason], code);
     d->exit_reason = reason;
     d->exit_code = code;
-    outcome_domain_end(d);
+    domain_outcome(d);
     end(d);
 }
 
@@ -117,6 +148,8 @@ static uint32_t restarts[MAX_DOMAINS * 4];    /* per module: restarts after a cr
 
 static int wants_restart(const struct domain *d)
 {
+    if (d->exit_reason == RV_EXIT_DESTROYED)
+        return 0; /* destroyed on purpose: it stays gone */
     if (d->restart == RESTART_REBOOT || d->restart == RESTART_ALWAYS)
         if (d->exit_reason == RV_SHUTDOWN_REBOOT)
             return 1;
@@ -125,24 +158,45 @@ static int wants_restart(const struct domain *d)
     return restarts[d->module]++ < 5;
 }
 
-/* A dead domain's resources go back; its module may start again. */
+/* A dead domain's resources go back; its module may start again.  One
+ * that domctl created stays as a zombie (its slot and console history,
+ * not its memory) until a control domain destroys it (domctl.c). */
 void domain_reap(struct domain *d)
 {
+    if (d->released)
+        return; /* a zombie: reaped already */
+    if (domctl_keep(d)) {
+        release(d, -1);
+        return;
+    }
     int again = wants_restart(d);
     if (again)
         mlog("d%u %s: restarting from module %d once its memory is scrubbed\n", d->id, d->name, d->module);
+    domctl_creator_gone(d);
     domain_destroy(d, again ? d->module : -1);
 }
 
-/* Runs in the scheduler, never on the dead domain's own stack.  Its frames
- * are scrubbed in the background (scrub.c) before they can be reused. */
-void domain_destroy(struct domain *d, int restart_module)
+/* Its frames (scrubbed in the background, scrub.c, before they can be
+ * reused), its shared_info page and its devices go back. */
+static void release(struct domain *d, int restart_module)
 {
     virtio_domain_destroy(d); /* before its frames go: no device may touch them after */
     scrub_add(d->first_mfn, d->nr_pages, restart_module);
     memset(d->shared, 0, 4096);
     mm_release(d->shared_mfn, 1);
     frames_free(d->shared_mfn, 1);
+    d->shared = 0;
+    d->released = 1;
+}
+
+/* Runs in the scheduler (or for a zombie, in domctl), never on the dead
+ * domain's own stack. */
+void domain_destroy(struct domain *d, int restart_module)
+{
+    if (d->state == DOM_DEAD)
+        domctl_domain_gone(d); /* GETINFO still tells how it ended */
+    if (!d->released)
+        release(d, restart_module);
     memset(d, 0, sizeof(*d));
     d->state = DOM_FREE;
 }

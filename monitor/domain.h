@@ -54,7 +54,13 @@ struct domain {
     enum dom_state state;
     uint32_t id;
     char name[DOM_NAME_MAX];
-    int module;                  /* Multiboot module index it came from */
+    int module;                  /* Multiboot module index it came from, -1: domctl CREATE */
+    int control;                 /* a control domain (module option control; domctl.c) */
+    int paused;                  /* domctl PAUSE: not scheduled until UNPAUSE */
+    uint32_t creator;            /* the control domain that created it (domctl), 0: the boot line */
+    int keep;                    /* once dead, stay a zombie until domctl DESTROY */
+    int released;                /* dead and its memory given back: a zombie (domain.c) */
+    uint64_t ctl_read;           /* domctl CONSOLE_READ: hist bytes read so far (console.c) */
 
     /* memory: a contiguous run of machine frames */
     uint32_t first_mfn, nr_pages;
@@ -109,6 +115,8 @@ struct domain {
     uint64_t flood_ns;
     char in_ring[256];           /* serial input while it has the focus */
     uint32_t in_head, in_tail;
+    char ctl_in[256];            /* domctl CONSOLE_WRITE's bytes, whatever the focus */
+    uint32_t ctl_in_head, ctl_in_tail;
 
     /* virtio devices from its module line (drivers/), numbered 0 .. nr_vdevs-1 */
     struct vdev *vdev[ML_MAX_DEVS];
@@ -127,7 +135,7 @@ struct domain {
     uint32_t mmuext_count[8];             /* mmuext_op operations, per RV_MMUEXT_* command */
 
     /* how it ended */
-    int exit_reason;             /* RV_SHUTDOWN_*, or -1 if killed */
+    int exit_reason;             /* RV_SHUTDOWN_*, or RV_EXIT_KILLED / RV_EXIT_DESTROYED */
     int exit_code;
 };
 
@@ -137,8 +145,19 @@ extern uint32_t domain_slots;    /* domains[domain_slots..] have never been used
 
 static inline struct rv_vcpu_info *vcpu_info(struct domain *d) { return &d->shared->vcpu_info[0]; }
 
-/* domain_build.c */
+/* domain_build.c: a domain from an ELF image and its parsed options. */
 struct multiboot_module;
+struct build_src {
+    const uint8_t *img;          /* the ELF image, readable by the monitor now */
+    uint32_t img_len;
+    const uint8_t *initrd_va;    /* an initrd readable now (domctl), or... */
+    uint32_t initrd_pa;          /* ...at this physical address (a boot module) */
+    uint32_t initrd_len;         /* 0: none */
+    int module;                  /* its boot module, -1: created by domctl */
+    uint32_t next_module;        /* the first module disk=next takes */
+};
+int domain_create(const struct modline *ml, const struct build_src *src, struct domain **out,
+                  char *why_buf, uint32_t why_len, const char **why);
 int domain_build(int index);
 
 /* domain.c */
@@ -146,6 +165,15 @@ void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(p
 void domain_exit(struct domain *d, int reason, int code);
 void domain_destroy(struct domain *d, int restart_module);
 void domain_reap(struct domain *d);
+void domain_destroyed(struct domain *d, const char *by);
+struct domain *domain_by_id(uint32_t id);
+
+/* domctl.c */
+void domctl_notify(void);
+void domctl_domain_gone(const struct domain *d);
+int domctl_keep(const struct domain *d);
+void domctl_creator_gone(const struct domain *d);
+void domctl_print_list(void);
 extern const struct multiboot_module *boot_modules;
 extern uint32_t nr_boot_modules;
 void domain_print_memory(struct domain *d);
@@ -158,6 +186,7 @@ void sched_block(void);
 void sched_wait_event(void); /* sleep until an event is pending; virtual IF unchanged */
 void sched_leave_dead(void) __attribute__((noreturn));
 void sched_wake(struct domain *d);
+void sched_unpause(struct domain *d);
 void sched_check_resched(void);
 extern int need_resched; /* sched_check_resched has work: a woken domain is owed the CPU */
 void sched_poll_wake(struct domain *d, uint32_t port);

@@ -46,6 +46,8 @@ struct layout {
     uint32_t shared_va;
 };
 
+static uint32_t next_domid = 1; /* ids are never reused within a boot */
+
 static void refuse(int index, const char *path, const char *why)
 {
     mlog("module %d (%s): refused: %s\n", index, path, why);
@@ -158,18 +160,25 @@ static void build_l1s(struct domain *d, const struct layout *l)
     }
 }
 
-/* The initrd, page by page from its module (it may be larger than the window). */
-static void load_initrd(struct domain *d, const struct layout *l, const struct multiboot_module *m)
+/* The initrd, page by page from a boot module's frames (it may be larger
+ * than the window) or from a control domain's buffer (checked readable). */
+static void load_initrd(struct domain *d, const struct layout *l, const struct build_src *src)
 {
     for (uint32_t done = 0; done < l->initrd_len; done += 4096) {
-        uint32_t src = m->mod_start + done, n = l->initrd_len - done < 4096 ? l->initrd_len - done : 4096;
+        uint32_t n = l->initrd_len - done < 4096 ? l->initrd_len - done : 4096;
         uint8_t *dst = map_frame(d->first_mfn + l->initrd_pfn + (done >> 12));
-        const uint8_t *from = map_frame(src >> 12);
-        uint32_t first = 4096 - (src & 4095) < n ? 4096 - (src & 4095) : n;
-        memcpy(dst, from + (src & 4095), first);
+        if (src->initrd_va) {
+            memcpy(dst, src->initrd_va + done, n);
+            unmap_frame(dst);
+            continue;
+        }
+        uint32_t pa = src->initrd_pa + done;
+        const uint8_t *from = map_frame(pa >> 12);
+        uint32_t first = 4096 - (pa & 4095) < n ? 4096 - (pa & 4095) : n;
+        memcpy(dst, from + (pa & 4095), first);
         unmap_frame((void *)from);
         if (first < n) { /* a module that is not page aligned straddles two frames */
-            from = map_frame((src >> 12) + 1);
+            from = map_frame((pa >> 12) + 1);
             memcpy(dst + first, from, n - first);
             unmap_frame((void *)from);
         }
@@ -275,6 +284,77 @@ static void describe_need(char *buf, uint32_t n, const struct layout *l, const s
     rv_snprintf(buf, n, "too little memory: mem=%uK, the image needs at least %uK", l->nr_pages * 4, need_kb);
 }
 
+/* The domain's identity and policy, from its options. */
+static void domain_init(struct domain *d, const struct modline *ml, const struct build_src *src)
+{
+    d->id = next_domid++;
+    strlcpy(d->name, ml->name, sizeof(d->name));
+    d->module = src->module;
+    d->weight = ml->weight;
+    d->cap = ml->cap;
+    d->restart = src->module < 0 ? RESTART_NEVER : ml->restart; /* no module to start again from */
+    d->control = ml->control;
+}
+
+/*
+ * The one way a domain comes to be, for a boot module and for domctl
+ * CREATE alike: the image is checked (elf.c), the options (already parsed
+ * by modline.c) are checked against it, then memory, devices, initrd and
+ * start_info.  Returns 0 with *out set, or a negative RV_E* with *why a
+ * one-line reason (why_buf may hold it).  Nothing is left behind on a
+ * refusal but frames on their way through the scrub queue.
+ */
+int domain_create(const struct modline *ml, const struct build_src *src, struct domain **out,
+                  char *why_buf, uint32_t why_len, const char **why)
+{
+    struct elf_image ei;
+    if (elf_parse(src->img, src->img_len, &ei, why))
+        return -RV_EINVAL;
+    struct layout l;
+    plan(&ei, ml->mem_kb / 4, src->initrd_len, &l);
+    if (l.free_pfn > l.nr_mapped || ml->mem_kb < ei.note.min_mem_kb) {
+        describe_need(why_buf, why_len, &l, &ei);
+        *why = why_buf;
+        return -RV_EINVAL;
+    }
+    if (next_domid > 0xffff) { /* frame owners and event channels keep 16-bit ids */
+        *why = "domain ids used up";
+        return -RV_ENOSPC;
+    }
+    struct domain *d = domain_alloc();
+    if (!d) {
+        *why = "too many domains";
+        return -RV_ENOSPC;
+    }
+    domain_init(d, ml, src);
+    if (build_memory(d, &l, src->img, &ei)) {
+        rv_snprintf(why_buf, why_len, "not enough free memory for mem=%uK", ml->mem_kb);
+        *why = why_buf;
+        memset(d, 0, sizeof(*d));
+        return -RV_ENOMEM;
+    }
+    unmap_frames(); /* the image is copied: the window is free for disk=next */
+    if (virtio_domain_create(d, ml, src->next_module, why)) {
+        domain_destroy(d, -1);
+        return -RV_EINVAL;
+    }
+    if (l.initrd_len)
+        load_initrd(d, &l, src);
+    fill_start_info(d, &l, ml);
+    d->kstack_canary = KSTACK_CANARY;
+    gdt_domain_init(d);
+    memcpy(d->fpu_state, fpu_init_state, sizeof(d->fpu_state));
+    vcpu_prepare(d, ei.note.entry, l.virt_base + (l.initrd_pfn << 12), l.virt_base + (l.si_pfn << 12));
+    d->state = DOM_RUNNABLE;
+    dlog(d, "started, %u KiB at mfn 0x%x, entry 0x%x%s%s\n", ml->mem_kb, d->first_mfn, ei.note.entry,
+         l.initrd_len ? (src->module >= 0 ? ", with the next module as its initrd" : ", with an initrd")
+                      : "",
+         d->control ? ", a control domain" : "");
+    domain_print_memory(d);
+    *out = d;
+    return 0;
+}
+
 /*
  * Builds the domain of module `index`; returns how many modules it used,
  * built or refused (its own, its initrd, one per disk=next).
@@ -307,52 +387,14 @@ int domain_build(int index)
         refuse(index, ml.path, "image larger than the monitor's 8 MiB module window");
         return used;
     }
-    img += m->mod_start & 4095;
-    struct elf_image ei;
-    if (elf_parse(img, len, &ei, &why)) {
+    struct build_src src = { .img = img + (m->mod_start & 4095), .img_len = len, .module = index,
+                             .next_module = (uint32_t)index + (initrd ? 2 : 1) };
+    if (initrd) {
+        src.initrd_pa = initrd->mod_start;
+        src.initrd_len = initrd->mod_end - initrd->mod_start;
+    }
+    struct domain *d;
+    if (domain_create(&ml, &src, &d, why_buf, sizeof(why_buf), &why))
         refuse(index, ml.path, why);
-        return used;
-    }
-    struct layout l;
-    plan(&ei, ml.mem_kb / 4, initrd ? initrd->mod_end - initrd->mod_start : 0, &l);
-    if (l.free_pfn > l.nr_mapped || ml.mem_kb < ei.note.min_mem_kb) {
-        describe_need(why_buf, sizeof(why_buf), &l, &ei);
-        refuse(index, ml.path, why_buf);
-        return used;
-    }
-    struct domain *d = domain_alloc();
-    if (!d) {
-        refuse(index, ml.path, "too many domains");
-        return used;
-    }
-    d->id = (uint32_t)(d - domains) + 1;
-    strlcpy(d->name, ml.name, sizeof(d->name));
-    d->module = index;
-    d->weight = ml.weight;
-    d->cap = ml.cap;
-    d->restart = ml.restart;
-    if (build_memory(d, &l, img, &ei)) {
-        rv_snprintf(why_buf, sizeof(why_buf), "not enough free memory for mem=%uK", ml.mem_kb);
-        memset(d, 0, sizeof(*d));
-        refuse(index, ml.path, why_buf);
-        return used;
-    }
-    unmap_frames();
-    if (virtio_domain_create(d, &ml, (uint32_t)index + (initrd ? 2 : 1), &why)) {
-        domain_destroy(d, -1);
-        refuse(index, ml.path, why);
-        return used;
-    }
-    if (initrd)
-        load_initrd(d, &l, initrd);
-    fill_start_info(d, &l, &ml);
-    d->kstack_canary = KSTACK_CANARY;
-    gdt_domain_init(d);
-    memcpy(d->fpu_state, fpu_init_state, sizeof(d->fpu_state));
-    vcpu_prepare(d, ei.note.entry, l.virt_base + (l.initrd_pfn << 12), l.virt_base + (l.si_pfn << 12));
-    d->state = DOM_RUNNABLE;
-    dlog(d, "started, %u KiB at mfn 0x%x, entry 0x%x%s\n", ml.mem_kb, d->first_mfn, ei.note.entry,
-         initrd ? ", with the next module as its initrd" : "");
-    domain_print_memory(d);
     return used;
 }

@@ -106,10 +106,8 @@ uint32_t evtchn_bind_device(struct domain *d, uint32_t dev)
 
 static struct domain *live_domain(uint32_t id)
 {
-    if (id == 0 || id > MAX_DOMAINS)
-        return 0;
-    struct domain *r = &domains[id - 1];
-    return r->state == DOM_FREE || r->state == DOM_DEAD ? 0 : r;
+    struct domain *r = domain_by_id(id);
+    return !r || r->state == DOM_DEAD ? 0 : r;
 }
 
 static int32_t bind_virq(struct domain *d, uint32_t arg)

@@ -41,12 +41,12 @@ static uint64_t make(uint32_t base, uint32_t last, unsigned type, unsigned dpl, 
     return ((uint64_t)hi << 32) | lo;
 }
 
-static void fill_monitor_entries(uint64_t *g)
+static void fill_monitor_entries(uint64_t *g, struct tss *tss, struct tss *df)
 {
     g[GDT_MON_CS_IDX] = make(0, 0xffffffff, 0xb, 0, 0);      /* code, exec/read, accessed */
     g[GDT_MON_DS_IDX] = make(0, 0xffffffff, 0x3, 0, 0);      /* data, read/write, accessed */
-    g[GDT_TSS_IDX] = make((uint32_t)&cpu_tss, sizeof(cpu_tss) - 1, 0x9, 0, 1);
-    g[GDT_DF_TSS_IDX] = make((uint32_t)&df_tss, sizeof(df_tss) - 1, 0x9, 0, 1);
+    g[GDT_TSS_IDX] = make((uint32_t)tss, sizeof(*tss) - 1, 0x9, 0, 1);
+    g[GDT_DF_TSS_IDX] = make((uint32_t)df, sizeof(*df) - 1, 0x9, 0, 1);
     g[GDT_RING1_CS_IDX] = make(0, RV_GUEST_VA_LIMIT, 0xb, 1, 0);
     g[GDT_RING1_DS_IDX] = make(0, RV_GUEST_VA_LIMIT, 0x3, 1, 0);
     g[GDT_RING3_CS_IDX] = make(0, RV_GUEST_VA_LIMIT, 0xb, 3, 0);
@@ -59,21 +59,27 @@ static void load(uint64_t *g)
     lgdt(&d);
 }
 
-void gdt_init(void)
+/*
+ * One CPU's segments: its idle GDT (the monitor's entries, the TSS slot
+ * pointing at this CPU's own TSS: TR and the stacks in it are per CPU),
+ * its TSS and its #DF task.  Every CPU runs this once, the boot CPU from
+ * gdt_init, each AP from smp.c.
+ */
+void gdt_init_cpu(uint64_t *gdt, struct tss *tss, struct tss *df, uint8_t *df_stk, uint32_t df_size)
 {
-    cpu_tss.ss0 = MON_DS;
-    cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap: every port faults */
+    tss->ss0 = MON_DS;
+    tss->iomap_base = sizeof(*tss); /* no I/O bitmap: every port faults */
     /* The double-fault task: a fresh stack and known segments, whatever state
      * the monitor was in (SDM Vol. 3A 6.15, interrupt 8). */
-    df_tss.esp0 = df_tss.esp = (uint32_t)df_stack + sizeof(df_stack);
-    df_tss.ss0 = df_tss.ss = df_tss.ds = df_tss.es = MON_DS;
-    df_tss.cs = MON_CS;
-    df_tss.eip = (uint32_t)df_task;
-    df_tss.eflags = EFL_RSVD1;
-    df_tss.cr3 = VA2PA(boot_pdpt);
-    df_tss.iomap_base = sizeof(df_tss);
-    fill_monitor_entries(idle_gdt);
-    load(idle_gdt);
+    df->esp0 = df->esp = (uint32_t)df_stk + df_size;
+    df->ss0 = df->ss = df->ds = df->es = MON_DS;
+    df->cs = MON_CS;
+    df->eip = (uint32_t)df_task;
+    df->eflags = EFL_RSVD1;
+    df->cr3 = VA2PA(boot_pdpt);
+    df->iomap_base = sizeof(*df);
+    fill_monitor_entries(gdt, tss, df);
+    load(gdt);
     reload_segments();
     ltr(MON_TSS_SEL);
     /* A null LDTR: every TI = 1 selector then raises #GP(selector) (SDM
@@ -81,8 +87,15 @@ void gdt_init(void)
      * hidden part (base 0, limit 0xffff), i.e. an LDT at linear 0 that a
      * guest can map and fill with descriptors and call gates of its own.
      * LLDT with a null selector marks it unusable; nothing loads it again
-     * (the #DF task's TSS holds LDT selector 0 too). */
+     * (the #DF task's TSS holds LDT selector 0 too).  An AP leaves INIT
+     * with LDTR null already (SDM Vol. 3A Table 9-1), loaded all the same. */
     lldt(0);
+}
+
+/* The boot CPU: guests run here, so its TSS is cpu_tss (gdt_load). */
+void gdt_init(void)
+{
+    gdt_init_cpu(idle_gdt, &cpu_tss, &df_tss, df_stack, sizeof(df_stack));
 }
 
 void gdt_domain_init(struct domain *d)

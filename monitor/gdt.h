@@ -19,6 +19,8 @@ struct tss {
 extern struct tss cpu_tss;
 
 void gdt_init(void);
+/* One CPU's idle GDT, TSS and #DF task, loaded (GDTR, TR, LDTR null). */
+void gdt_init_cpu(uint64_t *gdt, struct tss *tss, struct tss *df, uint8_t *df_stk, uint32_t df_size);
 void gdt_domain_init(struct domain *d);    /* fill a new domain's GDT */
 void gdt_load(struct domain *d);            /* on switching to d: LGDT, TSS stacks */
 void gdt_load_idle(void);

@@ -54,6 +54,13 @@ void idt_init(void)
     /* #DF goes through a task gate: a monitor stack overflow would otherwise
      * fault again pushing the frame and reset the machine. */
     idt[VEC_DF] = mon_idt[VEC_DF] = ((uint64_t)(0x8000u | (5u << 8)) << 32) | ((uint32_t)MON_DF_TSS_SEL << 16);
+    idt_load();
+}
+
+/* IDTR: every CPU uses the one table (an AP from smp.c; APs run no guest
+ * yet, so the per-domain gates idt_load_domain writes are the boot CPU's). */
+void idt_load(void)
+{
     struct dtr d = { .limit = sizeof(idt) - 1, .base = (uint32_t)idt };
     lidt(&d);
 }

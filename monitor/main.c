@@ -4,7 +4,8 @@
  * boot.asm has turned on PAE paging with the hole mapped; kmain() brings up
  * the console, the frame allocator (from the Multiboot memory map), the
  * monitor's page tables, GDT, TSS, IDT, interrupts and the rest of the CPU
- * state guests run with (cpu.c), turns every
+ * state guests run with (cpu.c), starts the other CPUs, which park
+ * (smp.c), turns every
  * Multiboot module into a domain and hands the CPU to the scheduler.
  */
 #include "abi.h"
@@ -23,6 +24,7 @@
 #include "paging.h"
 #include "rvlib.h"
 #include "serial.h"
+#include "smp.h"
 #include "time.h"
 #include "x86.h"
 
@@ -73,6 +75,59 @@ static uint32_t memory_init(const struct multiboot_info *mbi)
     return top >= (1ull << 32) ? FRAME_MAX : (uint32_t)(top >> 12);
 }
 
+static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* Does [pa, pa + 4 KiB) hold anything of the loader's that the monitor still reads? */
+static int mb_uses(const struct multiboot_info *mbi, uint32_t pa)
+{
+    if (overlaps(pa, 4096, VA2PA(mbi), sizeof(*mbi)) || overlaps(pa, 4096, mbi->mmap_addr, mbi->mmap_length))
+        return 1;
+    if ((mbi->flags & MBI_CMDLINE) && overlaps(pa, 4096, mbi->cmdline, 4096))
+        return 1;
+    if (!(mbi->flags & MBI_MODS))
+        return 0;
+    const struct multiboot_module *m = mb_ptr(mbi->mods_addr, mbi->mods_count * sizeof(*m));
+    if (overlaps(pa, 4096, mbi->mods_addr, mbi->mods_count * sizeof(*m)))
+        return 1;
+    for (uint32_t i = 0; i < mbi->mods_count; i++)
+        if (overlaps(pa, 4096, m[i].mod_start, m[i].mod_end - m[i].mod_start) ||
+            (m[i].string && overlaps(pa, 4096, m[i].string, RV_CMDLINE_MAX + 64)))
+            return 1;
+    return 0;
+}
+
+static int mb_is_ram(const struct multiboot_info *mbi, uint32_t pa)
+{
+    for (uint32_t off = 0; off + sizeof(struct multiboot_mmap) <= mbi->mmap_length;) {
+        const struct multiboot_mmap *e = mb_ptr(mbi->mmap_addr + off, sizeof(*e));
+        if (e->type == 1 && e->addr <= pa && pa + 4096 <= e->addr + e->len)
+            return 1;
+        off += e->size + 4;
+    }
+    return 0;
+}
+
+/*
+ * The page an AP starts in (smp.c): real mode reaches only the first MiB,
+ * which memory_init keeps from the frame allocator, so no domain is ever
+ * given it.  The first RAM page from 0x7000 down, then from 0x10000 up,
+ * that holds none of the loader's data (QEMU puts its Multiboot
+ * information at 0x9000, GRUB from 0x10000); 0 if there is none.
+ */
+static uint32_t trampoline_page(const struct multiboot_info *mbi)
+{
+    for (uint32_t pa = 0x7000; pa >= 0x1000; pa -= 0x1000)
+        if (mb_is_ram(mbi, pa) && !mb_uses(mbi, pa))
+            return pa;
+    for (uint32_t pa = 0x10000; pa < 0x9f000; pa += 0x1000)
+        if (mb_is_ram(mbi, pa) && !mb_uses(mbi, pa))
+            return pa;
+    return 0;
+}
+
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
     tsc_at_entry = rdtsc();
@@ -96,6 +151,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     timer_device_init();
     irq_init(strcmp(timer_device_name(), "PIT") == 0);
     cpu_init();
+    smp_init(!monline.no_acpi, monline.apic_extra, trampoline_page(mbi));
     mlog("memory: %u MiB free for domains and the monitor\n", frames_free_count() / 256);
 
     uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;

@@ -231,12 +231,16 @@ static unsigned next_present(const pte_t *t, unsigned i, unsigned n)
 /* The group of 16 slots a slot is in, as a bit of frame_info.present. */
 #define PRESENT_GROUP(slot) (1u << ((slot) / 16))
 
+/*
+ * A refused frame is left exactly as it was: the guest may hold it mapped
+ * read-only, and the monitor must never write what the guest could not
+ * (ABI.md "Calling convention"), so L3 bit 5 is ignored while checking
+ * and cleared only once the frame has become a table.
+ */
 static int validate(struct domain *d, uint32_t mfn, enum pgt type)
 {
     pte_t *t = map_frame(mfn);
-    if (type == PGT_L3)
-        for (unsigned i = 0; i < 4; i++)
-            t[i] &= ~L3_ACCESSED;
+    pte_t ignored = type == PGT_L3 ? L3_ACCESSED : 0;
     unsigned n = guest_slots(type), done = 0;
     uint32_t present = 0;
     int rc = 0;
@@ -244,7 +248,7 @@ static int validate(struct domain *d, uint32_t mfn, enum pgt type)
         rc = -RV_EINVAL; /* slot 3 holds the hole */
     else
         for (done = next_present(t, 0, n); done < n; done = next_present(t, done + 1, n)) {
-            if ((rc = get_entry(d, type, done, t[done])) != 0)
+            if ((rc = get_entry(d, type, done, t[done] & ~ignored)) != 0)
                 break;
             present |= PRESENT_GROUP(done);
         }
@@ -255,6 +259,9 @@ static int validate(struct domain *d, uint32_t mfn, enum pgt type)
     } else if (type == PGT_L2_TOP) {
         for (unsigned i = RV_L2_HOLE_FIRST; i < 512; i++)
             t[i] = mon_l2_top[i];
+    } else if (type == PGT_L3) {
+        for (unsigned i = 0; i < 4; i++)
+            t[i] &= ~L3_ACCESSED;
     }
     unmap_frame(t);
     return rc;

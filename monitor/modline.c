@@ -386,6 +386,10 @@ static const char *parse_option(const char *w, size_t len, struct modline *out)
     }
     if (has_key(w, len, "name="))
         return parse_name(w + 5, len - 5, out->name);
+    if (len == 7 && memcmp(w, "control", 7) == 0) {
+        out->control = 1; /* a control domain (ABI.md "Control domains") */
+        return NULL;
+    }
     if (has_key(w, len, "mem="))
         return parse_mem(w + 4, len - 4, &out->mem_kb);
     return unknown_option(w, len);
@@ -449,6 +453,8 @@ int monline_parse(const char *s, struct monline *out)
     size_t len;
 
     out->autoexit = 0;
+    out->no_acpi = 0;
+    out->apic_extra = -1;
     out->quantum_ms = DEFAULT_QUANTUM_MS;
     out->ratelimit_us = DEFAULT_RATELIMIT_US;
     int console = -1; /* not given */
@@ -456,6 +462,11 @@ int monline_parse(const char *s, struct monline *out)
         len = word_len(s);
         if (len == 8 && strncmp(s, "autoexit", 8) == 0)
             out->autoexit = 1;
+        else if (len == 8 && strncmp(s, "acpi=off", 8) == 0)
+            out->no_acpi = 1;
+        else if (has_key(s, len, "apic-extra=") && len > 11 &&
+                 parse_decimal(s + 11, len - 11, 254, &q) == len - 11)
+            out->apic_extra = (int)q;
         else if (len == 13 && strncmp(s, "console=lines", 13) == 0)
             console = 1;
         else if (len == 16 && strncmp(s, "console=terminal", 16) == 0)

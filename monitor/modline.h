@@ -49,6 +49,7 @@ struct modline {
     uint32_t cap;                     /* cap=, % of the CPU at most, 0 = none */
     uint32_t restart;                 /* restart=: RESTART_* (default reboot) */
     int initrd_next;                  /* initrd=next: the next module is its initrd */
+    int control;                      /* control: a control domain (domctl, ABI 1.6) */
     struct ml_dev devs[ML_MAX_DEVS];  /* console= and disk= options, in order */
     uint32_t nr_devs;
     char cmdline[RV_CMDLINE_MAX];     /* everything after " -- " */
@@ -80,6 +81,9 @@ struct monline {
     uint32_t ratelimit_us; /* "ratelimit=N": a woken domain preempts one that has run N us (0..100000, default 2000) */
     int console_lines;    /* "console=lines": the line view for every domain, "console=terminal": the
                            * focus's raw stream; default: lines with autoexit (automation), else terminal */
+    int no_acpi;          /* "acpi=off": find the CPUs from the MP table only (smp.c) */
+    int apic_extra;       /* "apic-extra=N": also start local APIC id N, listed or not (-1: none);
+                           * a test of smp.c's no-answer path */
 };
 /* Unknown words, quantum= (ratelimit=) values that are not 1..1000 (0..100000) and console= values other than lines and terminal are ignored (GRUB may add its own words); returns 0. */
 int monline_parse(const char *s, struct monline *out);

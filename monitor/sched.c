@@ -98,7 +98,7 @@ static int capped(const struct domain *d)
 
 static int eligible(const struct domain *d)
 {
-    return d->state == DOM_RUNNABLE && !capped(d);
+    return d->state == DOM_RUNNABLE && !capped(d) && !d->paused; /* paused: domctl PAUSE */
 }
 
 static void account(struct domain *d, uint64_t now)
@@ -442,6 +442,15 @@ void sched_wake(struct domain *d)
 {
     if (d->state == DOM_BLOCKED && !d->polling)
         make_runnable(d);
+}
+
+/* domctl UNPAUSE: back in the competition, without credit for the pause. */
+void sched_unpause(struct domain *d)
+{
+    d->paused = 0;
+    if (d->state == DOM_RUNNABLE)
+        make_runnable(d);
+    timer_reprogram();
 }
 
 void sched_poll_wake(struct domain *d, uint32_t port)

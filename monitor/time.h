@@ -23,6 +23,12 @@ void timer_device_init(void);
 void timer_device_program(uint64_t deadline);
 const char *timer_device_name(void);
 void timer_device_ack(void);
+/* An AP's local APIC: enabled, all LVTs masked (smp.c). */
+void timer_device_init_ap(void);
+/* The local APIC's registers (SDM Vol. 3A Table 10-1), for smp.c. */
+int lapic_present(void);
+uint32_t lapic_read(uint32_t reg);
+void lapic_write(uint32_t reg, uint32_t v);
 #define VEC_TIMER 0xf0           /* local APIC timer */
 #define VEC_SPURIOUS 0xff        /* local APIC spurious vector */
 #endif

@@ -111,6 +111,35 @@ void timer_device_init(void)
     mlog("timer: local APIC one-shot, %u kHz\n", apic_khz);
 }
 
+/*
+ * An AP's local APIC (smp.c): enabled, every LVT masked, its timer too.
+ * The boot CPU keeps LINT0 as ExtINT for the 8259 (COM1) and LINT1 as NMI,
+ * and is the only one whose timer is programmed: guests run there alone
+ * at this stage, and traps.c would take an NMI on an AP for one in the
+ * boot CPU's running domain.
+ */
+void timer_device_init_ap(void)
+{
+    if (!apic)
+        return;
+    wr(APIC_SVR, 0x100 | VEC_SPURIOUS);
+    wr(APIC_TPR, 0);
+    wr(APIC_LVT_LINT0, APIC_LVT_MASKED | 0x700);
+    wr(APIC_LVT_LINT1, APIC_LVT_MASKED | 0x400);
+    lvt_mask_unused();
+    wr(APIC_TMICT, 0);
+    wr(APIC_LVT_TIMER, APIC_LVT_MASKED | VEC_TIMER);
+}
+
+/* Raw register access for smp.c (the ICR, the APIC id); 0 without an APIC. */
+int lapic_present(void) { return apic != 0; }
+uint32_t lapic_read(uint32_t reg) { return apic ? rd(reg) : 0; }
+void lapic_write(uint32_t reg, uint32_t v)
+{
+    if (apic)
+        wr(reg, v);
+}
+
 const char *timer_device_name(void)
 {
     return apic ? "local APIC" : "PIT";

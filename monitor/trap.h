@@ -15,7 +15,10 @@ struct trap_frame {
     uint32_t esp, ss;                                 /* only from ring 1 or 3 */
 };
 
-#define TRAP_FROM_GUEST(f) (((f)->cs & 3) != 0)
+/* From a guest: CS RPL != 0, or virtual-8086 mode, whose CS is a real-mode
+ * paragraph and may have RPL 0 (SDM Vol. 3A 20.3.1: the frame then also
+ * holds ES DS FS GS). */
+#define TRAP_FROM_GUEST(f) (((f)->cs & 3) != 0 || ((f)->eflags & 0x00020000u) != 0)
 
 /* Vectors (SDM Vol. 3A 6.3.1) */
 enum {

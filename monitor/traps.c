@@ -134,7 +134,7 @@ void push_guest_frame(struct domain *d, struct trap_frame *f, int has_err, uint3
     f->esp = esp;
     f->cs = cs;
     f->eip = eip;
-    f->eflags &= ~(EFL_TF | EFL_NT | EFL_RF | EFL_VM);
+    f->eflags &= ~(EFL_TF | EFL_NT | EFL_RF | EFL_VM | EFL_VIF | EFL_VIP); /* as an interrupt gate (SDM Vol. 3A 6.12.1.3); VIF/VIP: ABI.md "CPU state at guest entry" */
     if (mask_events)
         vcpu_info(d)->evtchn_upcall_mask = 1;
 }
@@ -215,6 +215,18 @@ static void guest_exception(struct domain *d, struct trap_frame *f)
 }
 
 /*
+ * IRET enters virtual-8086 mode only from CPL 0 (SDM Vol. 3A, IRET
+ * operation: at CPL 1 EFLAGS.VM is not loaded), yet QEMU TCG 7.2 enters it
+ * from a ring-1 IRET whose image has VM set.  No guest may run there: the
+ * monitor's frame and segment handling assume protected mode.
+ */
+static void v86_kill(struct trap_frame *f)
+{
+    domain_kill(current, "entered virtual-8086 mode (EFLAGS.VM set by a ring-1 IRET) (eip 0x%x err 0x%x)",
+                f->eip, f->error);
+}
+
+/*
  * Every entry ends here.  On the way back to a guest, a pending event is
  * delivered if the virtual IF allows: this one check is what makes the
  * unmask protocol of pv-abi/event.h race-free.
@@ -232,9 +244,13 @@ void trap_dispatch(struct trap_frame *f)
         ; /* no EOI for the APIC's spurious vector (SDM Vol. 3A 10.9) */
     else if (!guest)
         monitor_fault(f);
+    else if (f->eflags & EFL_VM)
+        v86_kill(f);
     else
         guest_exception(current, f);
     if (guest) {
+        if (current->state == DOM_DEAD)
+            sched_leave_dead(); /* destroyed by an interrupt's work (Ctrl-A k) */
         sched_check_resched();
         evtchn_deliver(current, f);
     }

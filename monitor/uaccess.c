@@ -47,3 +47,21 @@ int guest_writable(uint32_t va, uint32_t len)
     }
     return 1;
 }
+
+/*
+ * Whether every page of [va, va + len) can be read now (one byte of each
+ * is).  domctl CREATE reads a control domain's image in place after this
+ * check: the caller cannot change its mappings while the monitor runs
+ * (one CPU, and the monitor does not switch away during the read).
+ */
+int guest_readable(uint32_t va, uint32_t len)
+{
+    if (!guest_range_ok(va, len))
+        return 0;
+    for (uint32_t p = va; len && p - va < len; p = (p & ~4095u) + 4096) {
+        uint8_t b;
+        if (guest_copy_raw(&b, (const void *)p, 1))
+            return 0;
+    }
+    return 1;
+}

@@ -12,4 +12,5 @@ int guest_range_ok(uint32_t va, uint32_t len);
 int copy_from_guest(void *dst, uint32_t va, uint32_t len);      /* 0 or -RV_EFAULT */
 int copy_to_guest(uint32_t va, const void *src, uint32_t len);  /* 0 or -RV_EFAULT */
 int guest_writable(uint32_t va, uint32_t len);                  /* every page of it, 1 or 0 */
+int guest_readable(uint32_t va, uint32_t len);                  /* every page of it, 1 or 0 */
 #endif

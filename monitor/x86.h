@@ -24,6 +24,8 @@
 #define EFL_RF 0x00010000u
 #define EFL_VM 0x00020000u
 #define EFL_AC 0x00040000u
+#define EFL_VIF 0x00080000u
+#define EFL_VIP 0x00100000u
 #define EFL_ID 0x00200000u
 /* The flags a guest may choose for itself; IF is virtual, IOPL stays 0. */
 #define EFL_GUEST_MASK (EFL_CF | EFL_PF | EFL_AF | EFL_ZF | EFL_SF | EFL_TF | EFL_DF | EFL_OF | EFL_AC | EFL_ID)

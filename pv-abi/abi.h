@@ -11,7 +11,7 @@
 #define RV_ABI_H
 
 #define RV_ABI_MAJOR 1
-#define RV_ABI_MINOR 5
+#define RV_ABI_MINOR 6
 #define RV_ABI_VERSION ((RV_ABI_MAJOR << 16) | RV_ABI_MINOR)
 #define RV_ABI_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define RV_ABI_VERSION_MINOR(v) ((unsigned)(v) & 0xffffu)

@@ -196,6 +196,40 @@ RV_FIELD(rv_virtio_net_hdr, csum_start, 6, 2);
 RV_FIELD(rv_virtio_net_hdr, csum_offset, 8, 2);
 RV_FIELD(rv_virtio_net_hdr, num_buffers, 10, 2);
 
+/* domctl.h (1.6) */
+RV_SIZE(rv_domctl_create, 32);
+RV_FIELD(rv_domctl_create, image, 0, 4);
+RV_FIELD(rv_domctl_create, image_len, 4, 4);
+RV_FIELD(rv_domctl_create, initrd, 8, 4);
+RV_FIELD(rv_domctl_create, initrd_len, 12, 4);
+RV_FIELD(rv_domctl_create, options, 16, 4);
+RV_FIELD(rv_domctl_create, options_len, 20, 4);
+RV_FIELD(rv_domctl_create, reason, 24, 4);
+RV_FIELD(rv_domctl_create, reason_len, 28, 4);
+RV_SIZE(rv_domctl_info, 72);
+RV_FIELD(rv_domctl_info, domid, 0, 4);
+RV_FIELD(rv_domctl_info, state, 4, 4);
+RV_FIELD(rv_domctl_info, flags, 8, 4);
+RV_FIELD(rv_domctl_info, nr_pages, 12, 4);
+RV_FIELD(rv_domctl_info, weight, 16, 4);
+RV_FIELD(rv_domctl_info, cap, 20, 4);
+RV_FIELD(rv_domctl_info, cpu_ns, 24, 8);
+RV_FIELD(rv_domctl_info, hypercalls, 32, 4);
+RV_FIELD(rv_domctl_info, traps, 36, 4);
+RV_FIELD(rv_domctl_info, exit_reason, 40, 4);
+RV_FIELD(rv_domctl_info, exit_code, 44, 4);
+RV_FIELD(rv_domctl_info, name, 48, 24);
+RV_SIZE(rv_domctl_console, 16);
+RV_FIELD(rv_domctl_console, buf, 0, 4);
+RV_FIELD(rv_domctl_console, len, 4, 4);
+RV_FIELD(rv_domctl_console, lost, 8, 4);
+RV_FIELD(rv_domctl_console, pending, 12, 4);
+RV_SIZE(rv_domctl_physinfo, 16);
+RV_FIELD(rv_domctl_physinfo, free_frames, 0, 4);
+RV_FIELD(rv_domctl_physinfo, scrubbing, 4, 4);
+RV_FIELD(rv_domctl_physinfo, nr_domains, 8, 4);
+RV_FIELD(rv_domctl_physinfo, max_domains, 12, 4);
+
 #undef RV_SIZE
 #undef RV_FIELD
 #undef RV_FLEX

@@ -49,7 +49,8 @@
 /* Virtual IRQs */
 #define RV_VIRQ_TIMER 0    /* the one-shot timer of set_timer_op fired */
 #define RV_VIRQ_CONSOLE 1  /* serial input arrived for this domain (console_io read) */
-#define RV_NR_VIRQS 2
+#define RV_VIRQ_DOM_STATE 2 /* a domain was created, paused, unpaused or ended (control domains, ABI 1.6) */
+#define RV_NR_VIRQS 3
 
 struct rv_evtchn_bind_virq {
     uint32_t virq;        /* in: RV_VIRQ_* */

@@ -16,6 +16,7 @@
 #include "memory.h"
 #include "event.h"
 #include "virtio.h"
+#include "domctl.h"
 
 /*  X(number, name, number of arguments): 0-10 since 1.0, 11-14 since 1.1,
  *  15-17 since 1.2, 18 since 1.3 (ABI.md "Versions"). */
@@ -38,7 +39,8 @@
     X(15, event_channel_op, 2)    \
     X(16, set_callbacks, 2)       \
     X(17, set_timer_op, 2)        \
-    X(18, virtio_op, 3)
+    X(18, virtio_op, 3)           \
+    X(19, domctl, 4)
 
 #define RV_HC_ENUM(nr, name, nargs) RV_HC_##name = nr,
 enum rv_hypercall_nr { RV_HYPERCALLS(RV_HC_ENUM) RV_NR_HYPERCALLS };

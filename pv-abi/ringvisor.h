@@ -8,6 +8,7 @@
 #include "memory.h"
 #include "event.h"
 #include "virtio.h"
+#include "domctl.h"
 #include "shared_info.h"
 #include "start_info.h"
 #include "abi_layout.h"

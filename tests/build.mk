@@ -3,9 +3,14 @@
 #   make check       set up (with Bochs), build everything, then host unit
 #                    tests, the runner's own tests, conformance on QEMU TCG
 #                    and the strict tests on Bochs; the last line counts all
-#                    (and the Linux guest: make linux, one and two guests booted)
+#                    (and the Linux guest: make linux, one and two guests booted;
+#                    a short Debian boot, tests/debian_test.py --short, on the
+#                    image make debian-image builds first, ~3 min once; skipped
+#                    with the reason when debootstrap cannot reach the registry)
 #   make check-tcg   the same without Bochs and Linux (quick iteration)
 #   make fuzz-host   libFuzzer on the monitor's parsers, FUZZ_SECONDS each (tests/fuzz/)
+#   make fuzz        the in-guest hypercall fuzzer, SEED= CALLS= (10^6) on QEMU TCG
+#                    (tests/hostile/hostile.mk; the hostile-guest suite runs in check)
 #   make pvlint      tools/pvlint.py on every guest image (and vmlinux if built), with
 #                    the trap check (tests/pvlint-suite.sh)
 #   make conformance every conformance test on QEMU TCG only
@@ -18,6 +23,7 @@
 -include tests/unit/unit.mk
 -include tests/framework/framework.mk
 -include tests/conformance/conformance.mk
+-include tests/hostile/hostile.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
 -include tests/tutorial/tutorial.mk
@@ -43,7 +49,7 @@ pvlint: all
 UNIT_SUITES := $(if $(wildcard tests/unit/unit.mk),$(TEST_RESULTS)/unit.log) \
                $(TEST_RESULTS)/runner.log $(TEST_RESULTS)/abi-doc.log $(TEST_RESULTS)/console.log \
                $(TEST_RESULTS)/pvlint.log $(TEST_RESULTS)/fuzz.log $(TEST_RESULTS)/outcome.log \
-               $(TEST_RESULTS)/tutorial.log
+               $(TEST_RESULTS)/tutorial.log $(TEST_RESULTS)/smp.log
 
 # The test steps of check and check-tcg ($1: runner flags).  They run in the
 # target's own recipe, not a sub-make, so that when tests fail make adds a
@@ -57,15 +63,18 @@ define run-checks
 	@$(PYTHON) tests/console_test.py $(BUILD) >$(TEST_RESULTS)/console.log 2>&1; true
 	@$(PYTHON) tests/outcome_test.py $(BUILD) >$(TEST_RESULTS)/outcome.log 2>&1; true
 	@$(PYTHON) tests/tutorial_test.py $(BUILD) >$(TEST_RESULTS)/tutorial.log 2>&1; true
+	@$(PYTHON) tests/smp_test.py $(if $(findstring --tcg-only,$1),--no-bochs) $(BUILD) >$(TEST_RESULTS)/smp.log 2>&1; true
 	@$(SUBMAKE) fuzz-host 2>&1 | tee $(TEST_RESULTS)/fuzz.log; true
 	$(if $2,@RV_MAKE="$(SUBMAKE)" bash tests/linux-suite.sh $(BUILD) 2>&1 | tee $(TEST_RESULTS)/linux.log; true)
+	$(if $2,@$(PYTHON) tests/debian_test.py --short $(BUILD) 2>&1 | tee $(TEST_RESULTS)/debian.log; true)
 	@bash tests/pvlint-suite.sh $(BUILD) $2 >$(TEST_RESULTS)/pvlint.log 2>&1; true
-	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log))
+	@$(RUN_TESTS) $1 $(addprefix --unit-result ,$(UNIT_SUITES) $(if $2,$(TEST_RESULTS)/linux.log $(TEST_RESULTS)/debian.log))
 endef
 
 check:
-	@bash tools/setup.sh base bochs linux check
+	@bash tools/setup.sh base bochs linux check debian
 	@$(SUBMAKE) all
+	@$(SUBMAKE) debian-image || echo "make check: no Debian image (the reason is above); the Debian test reports skipped"
 	$(call run-checks,,linux)
 
 check-tcg:

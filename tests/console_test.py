@@ -23,7 +23,11 @@ bytes and types bytes, and checks bytes, not looks:
   focus         Ctrl-A n gives bg the focus: its history is replayed raw,
                 input goes to bg and never to fg
   handover      when fg ends, the focus moves on by itself
-Then the same fg checks with fg on its virtio console (console=virtio).
+Then the same fg checks with fg on its virtio console (console=virtio), and
+  ctrl-a-l      Ctrl-A l lists every domain with its state
+  ctrl-a-k      Ctrl-A k destroys the domain with the focus (a spinning
+                one, so it is running when the key arrives); the others
+                carry on and the run ends cleanly
 Prints one PASS/FAIL line per check and `N passed, N failed`.
 """
 import os
@@ -209,10 +213,33 @@ def run_virtio(build):
     s.close()
 
 
+def run_destroy(build):
+    child = os.path.join(build, "guests", "ctlchild.elf")
+    tt = os.path.join(build, "guests", "termtest.elf")
+    s = Serial(build, [child + " name=spinner -- spin", tt + " name=bg -- role=bg"])
+    up = s.wait_for(b"child d1 up")
+    s.wait_for(b"[d2 bg] bg ", up or 0)
+    mark = s.mark()
+    s.type(b"\x01l")
+    listed = s.wait_for(re.compile(rb"\(rv\) d1 spinner: runnable.*\n(.*\n)*?\(rv\) d2 bg: (blocked|runnable)"), mark)
+    check("ctrl-a-l", up is not None and listed is not None, "no list of d1 spinner and d2 bg")
+    mark = s.mark()
+    s.type(b"\x01k")
+    gone = s.wait_for(b"(rv) d1 spinner: destroyed by the serial console", mark)
+    moved = s.wait_for(b"(rv) console: d2 bg has the focus", mark)
+    s.type(b"!exit")
+    stopped = s.wait_for(b"(rv) all domains stopped", mark)
+    status = s.close()
+    check("ctrl-a-k", gone is not None and moved is not None and stopped is not None and status == 1,
+          "destroyed: %s, focus moved: %s, all stopped: %s, QEMU status %s"
+          % (gone is not None, moved is not None, stopped is not None, status))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     run_main(build)
     run_virtio(build)
+    run_destroy(build)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if passed == len(results) else 1

@@ -39,6 +39,10 @@ for n in 1 2; do
     # check measures the monitor's latency, not the host's load.
     LINUX_QEMU_EXTRA="-icount shift=0,sleep=off" boot_check linux-$n-guest --guests $n
 done
+# The monitor on two CPUs (monitor/smp.c: the AP starts and parks; the
+# guest runs on cpu 0): the same test passes.  icount runs the CPUs on one
+# host thread, in turn.
+LINUX_QEMU_EXTRA="-icount shift=0,sleep=off -smp 2" boot_check linux-1-guest-smp2 --guests 1
 # The same test on Bochs, the CPU that checks segment limits: Linux's TLS
 # (%gs:-N) works there only through the monitor's 4 GiB segment flips.
 boot_check linux-strict-1-guest --bochs

@@ -2,9 +2,10 @@
 """tests/run.py: the conformance test runner.
 
 Reads the manifests (tests/conformance/tests.list, then each ABI area's
-tests/conformance/<area>/tests.list, in name order), packs the tests into
+tests/conformance/<area>/tests.list, in name order, then the hostile-guest
+suite's tests/hostile/tests.list), packs the tests into
 boots of up to 8 guests each, boots every group on QEMU TCG (monitor ELF
-with -kernel, guests with -initrd) and the tests marked `strict` on Bochs
+with -kernel, guests with -initrd) and the tests marked `strict` or `bochs` on Bochs
 (a GRUB ISO; Bochs checks segment limits, TCG does not), reads the
 monitor's serial log and prints one line per test and platform, then
 `N passed, N failed, N skipped` as the very last line.
@@ -45,10 +46,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFORMANCE = os.path.join(ROOT, "tests", "conformance")
 
 
+HOSTILE = os.path.join(ROOT, "tests", "hostile", "tests.list")
+
+
 def default_manifests():
     top = os.path.join(CONFORMANCE, "tests.list")
     areas = sorted(glob.glob(os.path.join(CONFORMANCE, "*", "tests.list")))
-    return ([top] if os.path.isfile(top) else []) + areas
+    hostile = [HOSTILE] if os.path.isfile(HOSTILE) else []
+    return ([top] if os.path.isfile(top) else []) + areas + hostile
 
 PER_BOOT = 8                 # guests in one boot
 TCG_TIMEOUT = 60             # seconds per boot
@@ -77,6 +82,7 @@ class Test:
         self.lineno = lineno
         self.elf = "tests/conformance/%s.elf" % name   # under the build dir
         self.strict = False       # meaningful only where segment limits are enforced
+        self.bochs = False        # runs on Bochs as well as TCG (need not rely on limits)
         self.alone = False        # boots by itself
         self.boot = None          # boot=NAME: shares a boot only with the other NAME tests
         self.icount = False       # boots on TCG with -icount shift=0,sleep=off (time = instructions)
@@ -84,6 +90,7 @@ class Test:
         self.monlog = None        # monlog=REGEX: one of the monitor's lines about it must match
         self.nic = False          # boots with an e1000 on QEMU's restricted user network
         self.cpuflags = None      # cpuflags=A+B: QEMU -cpu qemu32,+A,+B (CPU features to add)
+        self.smp = 1              # smp=N: QEMU -smp N, multi-threaded TCG (the monitor starts N CPUs)
         self.mem = None           # mem= as written (None: the monitor's default)
         self.mem_kb = DEFAULT_MEM_KB
         self.expect = None        # (kind, substring): ("killed"|"refused", text)
@@ -145,9 +152,9 @@ def read_manifests(paths):
 
 def parse_manifest(text, where="tests.list"):
     """Manifest lines (the format is described at the top of tests.list):
-    NAME [strict] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
+    NAME [strict] [bochs] [alone] [elf=PATH] [mem=SIZE] [expect=killed:TEXT]
     [expect=refused:TEXT] [expect=exit:KIND:CODE] [timeout=SEC] [boot=NAME]
-    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [cpuflags=FLAG[+FLAG]] [monlog=REGEX]
+    [module=PATH]... [drive=NAME[:SIZE]] [icount] [nic] [cpuflags=FLAG[+FLAG]] [smp=N] [monlog=REGEX]
     [modargs=WORDS] [args=WORDS]."""
     tests, seen = [], set()
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -173,6 +180,8 @@ def parse_manifest(text, where="tests.list"):
                     t.strict = True
                 elif key == "alone":
                     t.alone = True
+                elif key == "bochs":
+                    t.bochs = True
                 elif key == "icount":
                     t.icount = True
                 elif key == "nic":
@@ -221,6 +230,10 @@ def parse_manifest(text, where="tests.list"):
                 if not re.fullmatch(r"[a-z0-9_.-]+(\+[a-z0-9_.-]+)*", val):
                     raise ManifestError("%s: bad cpuflags= '%s' (FLAG[+FLAG]...)" % (here, val))
                 t.cpuflags = val
+            elif key == "smp":
+                if not re.fullmatch(r"[1-9]|1[0-6]", val):
+                    raise ManifestError("%s: bad smp= '%s' (1-16)" % (here, val))
+                t.smp = int(val)
             elif key in ("args", "modargs"):
                 setattr(t, key, val)
             else:
@@ -234,8 +247,14 @@ def parse_manifest(text, where="tests.list"):
             raise ManifestError("%s: drive= tests run on QEMU only, they cannot be strict" % here)
         if t.nic and t.strict:
             raise ManifestError("%s: nic tests run on QEMU only, they cannot be strict" % here)
+        if t.bochs and (t.drive or t.nic or t.cpuflags):
+            raise ManifestError("%s: drive=, nic and cpuflags= tests run on QEMU only, not on Bochs" % here)
         if t.cpuflags and t.strict:
             raise ManifestError("%s: cpuflags= tests run on QEMU only, they cannot be strict" % here)
+        if t.smp > 1 and t.strict:
+            raise ManifestError("%s: smp= tests run on QEMU only, they cannot be strict" % here)
+        if t.smp > 1 and t.icount:
+            raise ManifestError("%s: smp= and icount exclude each other (icount is single-threaded TCG)" % here)
         tests.append(t)
     check_drives(tests, where)
     return tests
@@ -270,11 +289,12 @@ def make_groups(tests, per_boot=PER_BOOT):
         if t.alone or (t.drive and not t.boot):
             groups.append([t])
             continue
-        if t.boot or t.icount or t.nic or t.cpuflags:
+        if t.boot or t.icount or t.nic or t.cpuflags or t.smp > 1:
             # icount tests boot only with icount tests, nic tests with nic
-            # tests, cpuflags tests with those of the same flags
+            # tests, cpuflags tests with those of the same flags, smp= ones
+            # with those of the same CPU count
             key = t.boot or "\0" + ("icount" if t.icount else "") + ("nic" if t.nic else "") + \
-                ("cpu:" + t.cpuflags if t.cpuflags else "")
+                ("cpu:" + t.cpuflags if t.cpuflags else "") + ("smp:%d" % t.smp if t.smp > 1 else "")
             g = named.get(key)
             if g is None or len(g) == per_boot:
                 g = named[key] = []
@@ -593,6 +613,11 @@ class Runner:
             cmd = [os.path.join(tools, "run-qemu.sh"), "--serial", serial,
                    "--mem", str(machine_megs(group)),
                    "--kernel", rel(self.monitor), "--append", moncmd]
+            smp = max(t.smp for t in group)
+            if smp > 1:
+                # The monitor starts every CPU (monitor/smp.c); run-qemu.sh
+                # runs them on multi-threaded TCG, at once as on SMP hardware.
+                cmd += ["--smp", str(smp)]
             for t in group:
                 cmd += ["--module", t.module_string(rel(self.image(t)))]
                 cmd += [a for f in self.files(t)[1:] for a in ("--module", rel(f))]
@@ -817,9 +842,13 @@ def main(argv=None):
                     "the suite is named after the file)")
     ap.add_argument("--manifest", action="append", default=[], metavar="FILE",
                     help="read these manifests (repeatable) instead of "
-                    "tests/conformance/tests.list and tests/conformance/*/tests.list")
+                    "tests/conformance/tests.list, tests/conformance/*/tests.list and "
+                    "tests/hostile/tests.list")
     ap.add_argument("--build", default="build", help="build directory (default: build)")
     ap.add_argument("--list", action="store_true", help="print the boots and exit")
+    ap.add_argument("--smp", type=int, default=0, metavar="N",
+                    help="boot every QEMU test with at least N CPUs (not the icount ones: "
+                    "icount is single-threaded TCG)")
     opts = ap.parse_args(argv)
     if opts.tcg_only and opts.bochs_only:
         ap.error("--tcg-only and --bochs-only exclude each other")
@@ -831,12 +860,15 @@ def main(argv=None):
         return 2
     if opts.filter:
         tests = [t for t in tests if any(s in t.name for s in opts.filter)]
+    for t in tests:
+        if opts.smp > t.smp and not t.icount:
+            t.smp = opts.smp
 
     plan = []   # (platform, n, group)
     if not opts.bochs_only:
         plan += [("tcg", i + 1, g) for i, g in enumerate(make_groups(tests, opts.per_boot))]
     if not opts.tcg_only:
-        on_bochs = [t for t in tests if (t.strict or opts.bochs_all) and not t.drive and not t.nic
+        on_bochs = [t for t in tests if (t.strict or t.bochs or opts.bochs_all) and not t.drive and not t.nic
                     and not t.cpuflags]
         plan += [("bochs", i + 1, g) for i, g in enumerate(make_groups(on_bochs, opts.per_boot))]
     if opts.list:

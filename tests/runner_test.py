@@ -137,6 +137,14 @@ class DeviceManifestTest(unittest.TestCase):
         with self.assertRaises(run.ManifestError):
             tests("x nic strict")
 
+    def test_bochs_flag(self):
+        t = tests("a\nb bochs\nc strict")
+        self.assertEqual([(x.bochs, x.strict) for x in t], [(False, False), (True, False), (False, True)])
+        for bad in ["x bochs nic", "x bochs drive=d:1M", "x bochs cpuflags=umip"]:
+            with self.assertRaises(run.ManifestError):
+                tests(bad)
+        self.assertEqual(os.path.basename(os.path.dirname(run.default_manifests()[-1])), "hostile")
+
     def test_cpuflags(self):
         t = tests("a\nu1 cpuflags=umip\nu2 cpuflags=umip+smep\nu3 cpuflags=umip\nb")
         g = run.make_groups(t, 8)

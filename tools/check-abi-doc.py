@@ -17,7 +17,9 @@ README and the porting tutorial) must say what pv-abi/ defines.
 - the "Since which version" index lists every hypercall, constant and
   structure field of pv-abi/ exactly once;
 - "Structure layouts" states exactly the sizes and offsets that
-  pv-abi/abi_layout.h asserts (which the compiler checks against the structs).
+  pv-abi/abi_layout.h asserts (which the compiler checks against the structs);
+- every domctl command of pv-abi/domctl.h is in the "Control domains"
+  table with its number.
 Prints one line per check and `N passed, N failed`."""
 import glob
 import re
@@ -212,5 +214,13 @@ check(structs_in_headers == set(h_size), "pv-abi/abi_layout.h covers every struc
 check(d_size == h_size, "ABI.md structure sizes = pv-abi/abi_layout.h (%d structures)" % len(h_size))
 check(d_field == h_field, "ABI.md field offsets and sizes = pv-abi/abi_layout.h (%d fields)" % len(h_field))
 
+# ---- domctl commands ---------------------------------------------------------------------
+domctl_h = open("pv-abi/domctl.h").read()
+domctl = [(name, int(v)) for name, v in re.findall(r"#define (RV_DOMCTL_(?!\w*_MAX)\w+) (\d+)", domctl_h)]
+ctl_rows = {name: int(v) for name, v in re.findall(r"^\| `(RV_DOMCTL_\w+)` \((\d+)\) \|", doc, re.M)}
+check(len(domctl) > 0, "pv-abi/domctl.h lists domctl commands")
+for name, v in domctl:
+    check(ctl_rows.get(name) == v, f"ABI.md domctl table: {name} = {v}")
+check(set(ctl_rows) == {n for n, _ in domctl}, "ABI.md domctl table has no extra commands")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -10,6 +10,8 @@
 #   --serial FILE   COM1 to FILE (default: this terminal)
 #   --timeout SEC   kill QEMU after SEC seconds (exit status 124)
 #   --mem MB        guest RAM (default 256)
+#   --smp N         N CPUs (-smp N) on multi-threaded TCG (the monitor starts
+#                   them all, monitor/smp.c); default 1
 #   --kvm           use KVM with -cpu host, but only where the CPU has vmx/svm
 #                   (a /dev/kvm without them is software nested KVM, which
 #                   cannot emulate the INT/IRET the monitor lives on)
@@ -22,7 +24,7 @@
 set -euo pipefail
 
 die() { echo "run-qemu.sh: $*" >&2; exit 2; }
-kernel="" append="" iso="" serial="" timeout="" mem=256 kvm=0 interactive=0
+kernel="" append="" iso="" serial="" timeout="" mem=256 smp=1 kvm=0 interactive=0
 modules=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --serial) serial=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
+    --smp) smp=$2; shift 2 ;;
     --kvm) kvm=1; shift ;;
     --interactive) interactive=1; shift ;;
     --) shift; extra=("$@"); break ;;
@@ -69,8 +72,13 @@ if [ "$kvm" = 1 ] && grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
   args+=(-enable-kvm -cpu host)
 else
   [ "$kvm" = 0 ] || echo "run-qemu.sh: no vmx/svm on this CPU: using TCG" >&2
-  args+=(-accel tcg)
+  if [ "$smp" -gt 1 ]; then
+    args+=(-accel tcg,thread=multi)   # one host thread per CPU: they really run at once
+  else
+    args+=(-accel tcg)
+  fi
 fi
+[ "$smp" = 1 ] || args+=(-smp "$smp")
 
 if [ -n "$serial" ]; then
   args+=(-serial "file:$serial" -monitor none)

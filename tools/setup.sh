@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/setup.sh: install what building and testing ringvisor needs on Debian 12.
 # Called by `make run`, `make check` and .ci/run; a no-op when all is present.
-# Usage: tools/setup.sh [base|bochs|linux|check]...   (default: base)
+# Usage: tools/setup.sh [base|bochs|linux|check|debian]...   (default: base)
 # check: the test tools of make check and check-tcg: capstone for
 # tools/pvlint.py, clang with libFuzzer (compiler-rt) for tests/fuzz/.
 set -u
@@ -9,6 +9,7 @@ want_base="nasm gcc gcc-multilib make qemu-system-x86 grub-pc-bin grub-common xo
 want_bochs="bochs bochs-term bochsbios vgabios"
 want_linux="linux-source-6.1 bc flex bison libelf-dev libssl-dev cpio xz-utils tmux"
 want_check="python3-capstone clang libclang-rt-14-dev"
+want_debian="debootstrap debian-archive-keyring e2fsprogs"
 
 missing=""
 need() { for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done; }
@@ -19,6 +20,7 @@ for set in "$@"; do
     bochs) need $want_bochs ;;
     linux) need $want_linux ;;
     check) need $want_check ;;
+    debian) need $want_debian ;;
     *) echo "setup.sh: unknown package set '$set'" >&2; exit 2 ;;
   esac
 done

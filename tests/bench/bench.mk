@@ -14,6 +14,8 @@
 BENCH_DIR   := $(BUILD)/bench
 BENCHFLAGS  ?=
 BENCH_DEPS  := $(BUILD)/monitor.elf $(BENCH_DIR)/hvbench.elf
+# The control-plane suite boots the conformance test ctl-cycles (tests/conformance/ctl/).
+BENCH_DEPS  += $(BUILD)/tests/conformance/ctl-cycles.elf
 # The Linux suite: the ringvisor guest (make linux), the same source built
 # for bare i386 (make linux-native: build/linux/native/bzImage) and their
 # one initramfs, which holds the benchmark (linux/rvbench.c).

@@ -1002,9 +1002,71 @@ class IoSuite(KernelPair):
         return sec
 
 
+class CtlSuite:
+    """The control plane (issue 11): tests/conformance/ctl/ctl-cycles, a
+    control domain that creates a small guest, reads its first console
+    line back and destroys it (or waits for its exit code), 100 times.
+    It prints `BENCH ctl cycles=N first_line_us=U cycles_per_s=C` in
+    guest time (instructions under icount).  The monitor's memory per
+    domain is the size of its struct domain (nm of monitor.elf)."""
+
+    name = "ctl"
+    title = "Control plane: domain creation and destruction from a control domain"
+    image = "tests/conformance/ctl-cycles.elf"
+
+    def available(self, ctx):
+        if not os.path.isfile(ctx.path(self.image)):
+            return False, "%s is not built (make bench builds it)" % self.image
+        return True, ""
+
+    def per_domain_bytes(self, ctx):
+        try:
+            out = subprocess.run(["nm", "-S", ctx.path("monitor.elf")], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL).stdout.decode()
+        except OSError:
+            return None
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 4 and f[3] == "domains":
+                return int(f[1], 16) // 32      # MAX_DOMAINS (monitor/domain.h)
+        return None
+
+    def run(self, ctx):
+        sec = Section(self.name, self.title)
+        sec.intro.append("Guest time as the control domain sees it (rv_time_ns): from the CREATE call to "
+                         "reading the new domain's first console line (polling its console, yielding "
+                         "between reads), and whole cycles per second (create, first line, destroy or "
+                         "wait for the exit code). Goal: a small guest created and running in under 5 ms "
+                         "of guest time (icount).")
+        rows, per_mode = [], {}
+        for mode in ctx.modes:
+            res = ctx.boot("ctl", mode, ["%s name=ctl-cycles control" % self.image], timeout=300)
+            problems = boot_problems(res, ["ctl-cycles"])
+            figs = {}
+            for line in console_lines(res.log, "ctl-cycles"):
+                if line.startswith("BENCH ctl "):
+                    figs = {k: float(v) for k, v in RE_KV.findall(line)}
+            if problems or not figs:
+                sec.errors.append("[%s] %s (log: %s)" % (mode.name, "; ".join(problems) or "no BENCH ctl line",
+                                                           os.path.relpath(res.serial, ROOT)))
+                continue
+            per_mode[mode.name] = figs
+            rows.append({"mode": mode.name, "first_line_us": figs.get("first_line_us"),
+                         "cycles_per_s": figs.get("cycles_per_s"),
+                         "met": "yes" if figs.get("first_line_us", 1e9) < 5000 else "no"})
+        size = self.per_domain_bytes(ctx)
+        notes = ["monitor memory per domain: struct domain %s bytes (%.1f KiB) plus its shared_info page "
+                 "(4 KiB); goal < 64 KiB" % (size, size / 1024.0)] if size else []
+        sec.tables.append(Table("Create to first console line, and create+destroy cycles",
+                                [("mode", "mode"), ("first_line_us", "create to first line, us"),
+                                 ("cycles_per_s", "cycles/s"), ("met", "< 5 ms")], rows, notes))
+        sec.data = {"modes": per_mode, "struct_domain_bytes": size}
+        return sec
+
+
 # ------------------------------------------------------------------ the suites
 
-SUITES = [HvSuite(), LinuxSuite(), IoSuite()]
+SUITES = [HvSuite(), LinuxSuite(), IoSuite(), CtlSuite()]
 
 
 # ------------------------------------------------------------------ main

@@ -372,15 +372,15 @@ TEST(elf_note_section, "the note is also found through an SHT_NOTE section; a ba
 TEST(elf_abi, "the ABI major must match and the minor must not be newer")
 {
     build_good();
-    _Static_assert(RV_ABI_MAJOR == 1 && RV_ABI_MINOR == 5, "the messages below");
+    _Static_assert(RV_ABI_MAJOR == 1 && RV_ABI_MINOR == 6, "the messages below");
     rv_desc()->abi_version = ((RV_ABI_MAJOR + 1) << 16) | RV_ABI_MINOR;
-    REFUSED("ABI version unknown: 2.5 (0x20005); this monitor takes 1.0 to 1.5");
+    REFUSED("ABI version unknown: 2.6 (0x20006); this monitor takes 1.0 to 1.6");
     rv_desc()->abi_version = ((RV_ABI_MAJOR - 1) << 16) | RV_ABI_MINOR;
-    REFUSED("ABI version unknown: 0.5 (0x5); this monitor takes 1.0 to 1.5");
+    REFUSED("ABI version unknown: 0.6 (0x6); this monitor takes 1.0 to 1.6");
     rv_desc()->abi_version = (RV_ABI_MAJOR << 16) | (RV_ABI_MINOR + 1);
-    REFUSED("ABI version unknown: 1.6 (0x10006); this monitor takes 1.0 to 1.5");
+    REFUSED("ABI version unknown: 1.7 (0x10007); this monitor takes 1.0 to 1.6");
     rv_desc()->abi_version = 0;
-    REFUSED("ABI version unknown: 0.0 (0x0); this monitor takes 1.0 to 1.5");
+    REFUSED("ABI version unknown: 0.0 (0x0); this monitor takes 1.0 to 1.6");
     rv_desc()->abi_version = RV_ABI_MAJOR << 16;       /* 1.0 still runs */
     CHECK_EQ(parse(), 0);
 }

@@ -184,6 +184,21 @@ TEST(modline_cmdline_long, "a guest command line longer than RV_CMDLINE_MAX-1 is
 
 static struct monline mon;
 
+TEST(monline_smp, "monitor line: acpi=off and apic-extra=N (0..254) for smp.c")
+{
+    monline_parse("", &mon);
+    CHECK_EQ(mon.no_acpi, 0);
+    CHECK_EQ(mon.apic_extra, -1);
+    monline_parse("autoexit acpi=off apic-extra=7", &mon);
+    CHECK_EQ(mon.no_acpi, 1);
+    CHECK_EQ(mon.apic_extra, 7);
+    monline_parse("acpi=on acpi=offx apic-extra=255 apic-extra= apic-extra=3x", &mon);
+    CHECK_EQ(mon.no_acpi, 0);
+    CHECK_EQ(mon.apic_extra, -1);
+    monline_parse("apic-extra=0", &mon);
+    CHECK_EQ(mon.apic_extra, 0);
+}
+
 TEST(monline, "monitor line: autoexit, quantum=N (1..1000), other words ignored")
 {
     memset(&mon, 0x5a, sizeof mon);
@@ -262,6 +277,18 @@ TEST(modline_initrd, "initrd=next marks the next module as the guest's initrd")
     CHECK_EQ(ml.initrd_next, 1);
     CHECK_EQ(parse("/vmlinux initrd=prev"), -1);
     CHECK_EQ(parse("/vmlinux initrd="), -1);
+}
+
+TEST(modline_control, "control makes a control domain (ABI 1.6); control=x is unknown")
+{
+    CHECK_EQ(parse("/ctl.elf mem=1M"), 0);
+    CHECK_EQ(ml.control, 0);
+    CHECK_EQ(parse("/ctl.elf control mem=1M"), 0);
+    CHECK_EQ(ml.control, 1);
+    CHECK_EQ(parse("/ctl.elf -- control"), 0);
+    CHECK_EQ(ml.control, 0);
+    CHECK_EQ(parse("/ctl.elf control=1"), -1);
+    CHECK_EQ(parse("/ctl.elf controls"), -1);
 }
 
 TEST(modline_devices, "console=virtio and disk= add devices in the order given, each with its kind and region")

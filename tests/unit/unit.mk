@@ -1,5 +1,6 @@
 # tests/unit/unit.mk: host unit tests of the monitor's pure logic
-# (desc, elf, modline, frame, drivers/prd.c's IDE DMA descriptor tables)
+# (desc, elf, modline, frame, drivers/prd.c's IDE DMA descriptor tables,
+# lock.h's spinlock on host threads)
 # and of the shared C library (libpvguest string.c, fmt.c).  Included
 # from tests/build.mk.
 #
@@ -39,7 +40,7 @@ $(UNIT_DIR)/$(1)/%.o: %.c
 		$$(if $$(filter $$<,$(UNIT_CUT)),-include tests/unit/host_names.h) -c $$< -o $$@
 
 $(UNIT_DIR)/unit-$(1): $$(UNIT_OBJS_$(1))
-	$$(HOSTCC) $$(UNIT_CFLAGS_$(1)) $$(UNIT_SANITIZE) $$^ -o $$@
+	$$(HOSTCC) $$(UNIT_CFLAGS_$(1)) $$(UNIT_SANITIZE) $$^ -o $$@ -pthread
 endef
 $(foreach a,$(UNIT_ARCHS),$(eval $(call UNIT_VARIANT,$(a))))
 

@@ -51,6 +51,8 @@ long rv_hc_memory_op(unsigned cmd, void *arg);
 long rv_hc_event_channel_op(unsigned cmd, void *arg);   /* SEND/CLOSE/UNMASK: arg = port */
 long rv_hc_set_callbacks(unsigned cs, unsigned long address);
 long rv_hc_set_timer_op(uint64_t deadline_ns);         /* as two halves, low first */
+/* The control plane (pv-abi/domctl.h; -RV_EPERM unless a control domain). */
+long rv_hc_domctl(unsigned cmd, unsigned dom, unsigned long arg1, unsigned long arg2);
 /* iret has no wrapper: it is the last step of the trap exit path (traps.asm). */
 
 #endif

@@ -7,7 +7,7 @@
  * - Offered: VERSION_1, RING_EVENT_IDX, MAC, STATUS, MTU, MRG_RXBUF and
  *   nothing else (no checksum or segmentation offloads, no control queue,
  *   no multiqueue); a driver that asks for more is refused.
- * - Configuration: net0's MAC is derived, 52:54:00:56:00:<domain id>;
+ * - Configuration: net0's MAC is derived, 52:54:H:56:00:L (H:L the domain id);
  *   net1's is the module line's; status LINK_UP, one queue pair, MTU 1500;
  *   read in any width; nothing writable; nothing past 12 bytes.
  * - Queue numbers past 1 are refused.
@@ -91,7 +91,8 @@ static void check_device(unsigned dev, const char *name, const uint8_t *mac)
 
 void test_main(void)
 {
-    const uint8_t derived[6] = { 0x52, 0x54, 0x00, 0x56, 0x00, (uint8_t)rv_start_info->domid };
+    const uint8_t derived[6] = { 0x52, 0x54, (uint8_t)(rv_start_info->domid >> 8), 0x56, 0x00,
+                                 (uint8_t)rv_start_info->domid };
     const uint8_t given[6] = { 0x02, 0, 0, 0, 0, 0x42 };
     struct rv_virtio_info info;
     VIO_EXPECT(rv_virtio_probe(0, &info), 0, "PROBE of the console");
