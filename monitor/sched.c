@@ -235,17 +235,19 @@ void timer_reprogram(void)
     if (waiting_on_cap || (current && current->cap))
         next = earlier(next, period_start + CAP_PERIOD_NS);
     armed = next;
-    timer_device_program(next);
+    timer_device_program(next); /* takes the time last: guest timers are not made late */
 }
 
 /* The timer must fire by t: arm it if what it is armed for is later.  An
  * armed deadline already past has its interrupt pending (the monitor runs
- * with IF = 0), and that interrupt reprograms it. */
-static void timer_arm_by(uint64_t t)
+ * with IF = 0), and that interrupt reprograms it.  now is the caller's
+ * now_ns(), a little old: only for a quantum's end, which may be late by
+ * that much. */
+static void timer_arm_by(uint64_t t, uint64_t now)
 {
     if (!armed || t < armed) {
         armed = t;
-        timer_device_program(t);
+        timer_device_program_at(t, now);
     }
 }
 
@@ -433,7 +435,7 @@ static void make_runnable(struct domain *d)
         if (resched_owed)
             timer_reprogram();
         else
-            timer_arm_by(current->run_start + sched_quantum_ns);
+            timer_arm_by(current->run_start + sched_quantum_ns, now);
     }
 }
 

@@ -145,14 +145,13 @@ const char *timer_device_name(void)
     return apic ? "local APIC" : "PIT";
 }
 
-void timer_device_program(uint64_t deadline)
+static inline __attribute__((always_inline)) void program(uint64_t deadline, uint64_t now)
 {
     if (!deadline) {
         if (apic)
             wr(APIC_TMICT, 0);
         return;
     }
-    uint64_t now = now_ns();
     uint64_t delta = deadline > now ? deadline - now : 1000;
     if (apic) {
         /* a multiply, not a 64-bit division, for the deadlines of every switch */
@@ -169,6 +168,16 @@ void timer_device_program(uint64_t deadline)
     outb(0x43, 0x30); /* channel 0, lo/hi, mode 0 */
     outb(0x40, count & 0xff);
     outb(0x40, (uint8_t)(count >> 8));
+}
+
+void timer_device_program(uint64_t deadline)
+{
+    program(deadline, deadline ? now_ns() : 0);
+}
+
+void timer_device_program_at(uint64_t deadline, uint64_t now)
+{
+    program(deadline, now);
 }
 
 void timer_device_ack(void)
