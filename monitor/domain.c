@@ -103,7 +103,9 @@ void domain_destroyed(struct domain *d, const char *by)
 /* The domain with this id, if it exists (ids are never reused: domctl.c). */
 struct domain *domain_by_id(uint32_t id)
 {
-    for (uint32_t i = 0; id && i < MAX_DOMAINS; i++)
+    if (id && id <= MAX_DOMAINS && domains[id - 1].state != DOM_FREE && domains[id - 1].id == id)
+        return &domains[id - 1]; /* where it usually is: boot-time domains, numbered in slot order */
+    for (uint32_t i = 0; id && i < domain_slots; i++) /* every send looks its peer up */
         if (domains[i].state != DOM_FREE && domains[i].id == id)
             return &domains[i];
     return 0;

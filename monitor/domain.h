@@ -24,6 +24,10 @@ enum dom_state { DOM_FREE, DOM_RUNNABLE, DOM_RUNNING, DOM_BLOCKED, DOM_DEAD };
 struct context; /* saved monitor registers of a switched-out vCPU (swtch) */
 struct vdev;    /* a virtio device (drivers/vdev.h) */
 
+/* The IDT entries a domain sets while it runs, precomputed (idt.c). */
+#define IDT_OWN_MAX 16
+#define IDT_OWN_NONE 0xffffffffu /* more than that: idt.c computes them at each switch */
+
 struct vtrap {            /* one entry of the guest's virtual IDT */
     uint32_t address;     /* 0 = no handler */
     uint16_t cs;
@@ -70,6 +74,8 @@ struct domain {
     struct trap_frame *frame;    /* the guest's registers while it is in the monitor */
     struct vtrap traps[256];
     uint32_t direct[8];          /* vectors with a real IDT gate while it runs (idt.c) */
+    struct idt_own { uint64_t gate; uint32_t vector; } idt_own[IDT_OWN_MAX];
+    uint32_t nr_idt_own;         /* entries of idt_own[] (#BP, #OF, direct gates); 0: to compute */
     uint32_t kernel_ss, kernel_esp;  /* stack_switch: ring-1 stack for ring-3 entries */
     uint32_t segfix_down[RV_GDT_GUEST_ENTRIES / 32]; /* guest entries now in their expand-down view (segfix.c) */
     struct segfix_state segfix;
@@ -135,6 +141,7 @@ struct domain {
 
 extern struct domain domains[MAX_DOMAINS] __attribute__((aligned(4096)));
 extern struct domain *current;   /* running domain, NULL in the scheduler */
+extern uint32_t domain_slots;    /* domains[domain_slots..] have never been used: all DOM_FREE */
 
 static inline struct rv_vcpu_info *vcpu_info(struct domain *d) { return &d->shared->vcpu_info[0]; }
 
@@ -181,6 +188,7 @@ void sched_leave_dead(void) __attribute__((noreturn));
 void sched_wake(struct domain *d);
 void sched_unpause(struct domain *d);
 void sched_check_resched(void);
+extern int need_resched; /* sched_check_resched has work: a woken domain is owed the CPU */
 void sched_poll_wake(struct domain *d, uint32_t port);
 int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t timeout);
 void sched_print_table(void);

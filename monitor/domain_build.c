@@ -234,8 +234,11 @@ static void fill_start_info(struct domain *d, const struct layout *l, const stru
 static struct domain *domain_alloc(void)
 {
     for (uint32_t i = 0; i < MAX_DOMAINS; i++)
-        if (domains[i].state == DOM_FREE)
+        if (domains[i].state == DOM_FREE) {
+            if (domain_slots < i + 1)
+                domain_slots = i + 1; /* the scheduler's scans stop here */
             return &domains[i];
+        }
     return 0;
 }
 

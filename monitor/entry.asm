@@ -59,19 +59,59 @@ section .text
 
 ; ---- the hypercall entry ----------------------------------------------------
 ; int 0x82 from ring 1 (its gate has DPL 1: SDM Vol. 3A 6.12.1.1), the
-; monitor's most frequent entry.  It builds the same trap_frame as every
-; other entry but leaves FS and GS as the guest loaded them: the monitor
-; never addresses memory through them, and every segment-register load is
-; a descriptor fetch and check (SDM Vol. 3A 3.4.3), the dearest part of a
-; round trip after the privilege changes themselves.  DS and ES must be
-; the monitor's (C uses both, string instructions ES:EDI).  On the way out
-; FS and GS are reloaded only when hypercall_entry_c says they may be
-; stale: the monitor ran another domain meanwhile (whose exit loaded its
-; own), changed a GDT entry (whose cached copy the CPU keeps until a
-; reload, SDM Vol. 3A 3.4.3) or the frame now holds other selectors.
+; monitor's most frequent entry.
+;
+; The fast path first: version(RV_VERSION_ABI), the null hypercall (and
+; what a guest makes to have a pending event delivered, pv-abi/event.h),
+; is answered here without building a frame or loading a segment
+; register.  The gate switched to the monitor's SS (from the TSS, SDM Vol.
+; 3A 7.2.1), a flat ring-0 segment, so SS overrides reach the monitor's
+; data while DS still holds the guest's selector, whose limit stops below
+; the hole.  It counts the hypercall as hypercall_entry_c would and leaves
+; to the full path anything that has more to do on the way out: an event
+; to deliver (pending, virtual IF on) or a reschedule owed.  IRET restores
+; the guest's EFLAGS, so the flags the tests change do not leak.
+;
+; The full path builds the same trap_frame as every other entry but leaves
+; FS and GS as the guest loaded them: the monitor never addresses memory
+; through them, and every segment-register load is a descriptor fetch and
+; check (SDM Vol. 3A 3.4.3), the dearest part of a round trip after the
+; privilege changes themselves.  DS and ES must be the monitor's (C uses
+; both, string instructions ES:EDI).  On the way out FS and GS are
+; reloaded only when hypercall_entry_c says they may be stale: the monitor
+; ran another domain meanwhile (whose exit loaded its own), changed a GDT
+; entry (whose cached copy the CPU keeps until a reload, SDM Vol. 3A
+; 3.4.3) or the frame now holds other selectors.
+%include "asm_offsets.inc"
+
 global hypercall_entry
 extern hypercall_entry_c
+extern current
+extern need_resched
 hypercall_entry:
+    cmp eax, HC_VERSION
+    jne .full
+    cmp ebx, VERSION_ABI
+    jne .full
+    cmp dword [ss:need_resched], 0
+    jne .full
+    push edx
+    mov edx, [ss:current]
+    mov eax, [ss:edx + DOM_SHARED]
+    cmp byte [ss:eax + VI_PENDING], 0
+    jne .pending
+.answer:
+    inc dword [ss:edx + DOM_HYPERCALLS]
+    inc dword [ss:edx + DOM_HC_COUNT + 4 * HC_VERSION]
+    pop edx
+    mov eax, ABI_VERSION
+    iretd
+.pending:                       ; delivered now unless the virtual IF is off
+    cmp byte [ss:eax + VI_MASK], 0
+    jne .answer
+    pop edx
+    mov eax, HC_VERSION
+.full:
     push dword 0                ; dummy error code
     push dword 0x82             ; RV_HYPERCALL_VECTOR
     pushad
@@ -79,13 +119,19 @@ hypercall_entry:
     push es
     push fs
     push gs
-    mov ax, MON_DS
-    mov ds, ax
-    mov es, ax
+    mov bp, MON_DS              ; EBP carries no argument, and is in the frame
+    mov ds, bp
+    mov es, bp
     cld
-    push esp                    ; struct trap_frame *
+    push edi                    ; a[4] .. a[0]: the arguments, for the handler
+    push esi
+    push edx
+    push ecx
+    push ebx
+    mov edx, esp                ; regparm(3): EAX = number, EDX = a,
+    lea ecx, [esp + 20]         ; ECX = struct trap_frame *
     call hypercall_entry_c
-    add esp, 4
+    add esp, 20
     test eax, eax
     jnz trap_return             ; reload all four
     add esp, 8                  ; FS and GS are still the guest's

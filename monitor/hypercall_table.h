@@ -17,7 +17,6 @@ typedef int32_t (*hc_fn)(struct domain *d, const uint32_t a[5]);
 RV_HYPERCALLS(HC_PROTO)
 #undef HC_PROTO
 
-void hypercall_dispatch(struct domain *d, struct trap_frame *f);
 int32_t hypercall_call(struct domain *d, uint32_t nr, const uint32_t a[5]);
 void bounce(struct domain *d, struct trap_frame *f, unsigned v, int has_err, uint32_t err);
 void push_guest_frame(struct domain *d, struct trap_frame *f, int has_err, uint32_t err,

@@ -28,6 +28,7 @@
 #define GATE_TRAP 0xf
 
 static uint64_t idt[256] __attribute__((aligned(4096)));
+static uint64_t mon_idt[256]; /* the monitor's own gates, what a switch-out puts back */
 
 static uint64_t gate(uint32_t sel, uint32_t off, unsigned type, unsigned dpl)
 {
@@ -49,10 +50,10 @@ static uint64_t monitor_gate(unsigned v)
 void idt_init(void)
 {
     for (unsigned v = 0; v < 256; v++)
-        idt[v] = monitor_gate(v);
+        idt[v] = mon_idt[v] = monitor_gate(v);
     /* #DF goes through a task gate: a monitor stack overflow would otherwise
      * fault again pushing the frame and reset the machine. */
-    idt[VEC_DF] = ((uint64_t)(0x8000u | (5u << 8)) << 32) | ((uint32_t)MON_DF_TSS_SEL << 16);
+    idt[VEC_DF] = mon_idt[VEC_DF] = ((uint64_t)(0x8000u | (5u << 8)) << 32) | ((uint32_t)MON_DF_TSS_SEL << 16);
     idt_load();
 }
 
@@ -84,32 +85,68 @@ void idt_domain_changed(struct domain *d)
     for (unsigned v = VEC_IRQ_END; v < 256; v++)
         if (is_direct(&d->traps[v], v))
             d->direct[v / 32] |= 1u << (v % 32);
+    d->nr_idt_own = 0; /* the next load computes its gates again */
 }
 
-/* Switching d in touches only the gates that differ from the monitor's:
- * #BP/#OF (their DPL) and d's direct vectors, a handful at most. */
-void idt_load_domain(struct domain *d)
+/*
+ * The gates d's switch-in writes, computed once per trap-table change
+ * rather than at every switch: #BP/#OF, whose gates take the DPL the guest
+ * registered (INT3 and INTO check it like INT n, SDM Vol. 3A 6.12.1.1),
+ * then its direct vectors.  IDT_OWN_NONE if they do not fit idt_own[].
+ */
+static uint32_t own_gates(struct domain *d)
 {
-    /* INT3 and INTO check the gate's DPL like INT n (SDM Vol. 3A 6.12.1.1):
-     * the gate takes the DPL the guest registered for #BP/#OF. */
+    uint32_t n = 0;
     for (unsigned v = VEC_BP; v <= VEC_OF; v++) {
         const struct vtrap *t = &d->traps[v];
-        idt[v] = gate(MON_CS, stub_table[v], GATE_INTR, t->address ? (t->flags & RV_TI_DPL_MASK) : 3);
+        d->idt_own[n++] = (struct idt_own){
+            gate(MON_CS, stub_table[v], GATE_INTR, t->address ? (t->flags & RV_TI_DPL_MASK) : 3), v };
     }
     for (unsigned w = VEC_IRQ_END / 32; w < 8; w++)
         for (uint32_t bits = d->direct[w]; bits; bits &= bits - 1) {
             unsigned v = w * 32 + (unsigned)__builtin_ctz(bits);
-            idt[v] = gate(d->traps[v].cs, d->traps[v].address, GATE_TRAP, 3);
+            if (n == IDT_OWN_MAX)
+                return IDT_OWN_NONE;
+            d->idt_own[n++] = (struct idt_own){ gate(d->traps[v].cs, d->traps[v].address, GATE_TRAP, 3), v };
         }
+    return n;
+}
+
+/* The same, for a domain with more direct gates than idt_own[] holds. */
+static void load_each(struct domain *d, int unload)
+{
+    for (unsigned v = VEC_BP; v <= VEC_OF; v++) {
+        const struct vtrap *t = &d->traps[v];
+        idt[v] = unload ? mon_idt[v]
+                        : gate(MON_CS, stub_table[v], GATE_INTR, t->address ? (t->flags & RV_TI_DPL_MASK) : 3);
+    }
+    for (unsigned w = VEC_IRQ_END / 32; w < 8; w++)
+        for (uint32_t bits = d->direct[w]; bits; bits &= bits - 1) {
+            unsigned v = w * 32 + (unsigned)__builtin_ctz(bits);
+            idt[v] = unload ? mon_idt[v] : gate(d->traps[v].cs, d->traps[v].address, GATE_TRAP, 3);
+        }
+}
+
+/* Switching d in touches only the gates that differ from the monitor's:
+ * #BP/#OF and d's direct vectors, a handful at most. */
+void idt_load_domain(struct domain *d)
+{
+    if (!d->nr_idt_own)
+        d->nr_idt_own = own_gates(d);
+    if (d->nr_idt_own == IDT_OWN_NONE) {
+        load_each(d, 0);
+        return;
+    }
+    for (uint32_t i = 0; i < d->nr_idt_own; i++)
+        idt[d->idt_own[i].vector] = d->idt_own[i].gate;
 }
 
 void idt_unload_domain(struct domain *d)
 {
-    for (unsigned v = VEC_BP; v <= VEC_OF; v++)
-        idt[v] = monitor_gate(v);
-    for (unsigned w = VEC_IRQ_END / 32; w < 8; w++)
-        for (uint32_t bits = d->direct[w]; bits; bits &= bits - 1) {
-            unsigned v = w * 32 + (unsigned)__builtin_ctz(bits);
-            idt[v] = monitor_gate(v);
-        }
+    if (d->nr_idt_own == IDT_OWN_NONE) {
+        load_each(d, 1);
+        return;
+    }
+    for (uint32_t i = 0; i < d->nr_idt_own; i++)
+        idt[d->idt_own[i].vector] = mon_idt[d->idt_own[i].vector];
 }

@@ -226,6 +226,9 @@ static unsigned next_present(const pte_t *t, unsigned i, unsigned n)
     return n;
 }
 
+/* The group of 16 slots a slot is in, as a bit of frame_info.present. */
+#define PRESENT_GROUP(slot) (1u << ((slot) / 16))
+
 /*
  * A refused frame is left exactly as it was: the guest may hold it mapped
  * read-only, and the monitor must never write what the guest could not
@@ -237,13 +240,17 @@ static int validate(struct domain *d, uint32_t mfn, enum pgt type)
     pte_t *t = map_frame(mfn);
     pte_t ignored = type == PGT_L3 ? L3_ACCESSED : 0;
     unsigned n = guest_slots(type), done = 0;
+    uint32_t present = 0;
     int rc = 0;
     if (type == PGT_L3 && !(t[3] & RV_PTE_P))
         rc = -RV_EINVAL; /* slot 3 holds the hole */
     else
-        for (done = next_present(t, 0, n); done < n; done = next_present(t, done + 1, n))
+        for (done = next_present(t, 0, n); done < n; done = next_present(t, done + 1, n)) {
             if ((rc = get_entry(d, type, done, t[done] & ~ignored)) != 0)
                 break;
+            present |= PRESENT_GROUP(done);
+        }
+    ft[mfn].present = present;
     if (rc) {
         while (done--) /* undo the entries taken before the bad one */
             put_entry(type, t[done]);
@@ -258,12 +265,22 @@ static int validate(struct domain *d, uint32_t mfn, enum pgt type)
     return rc;
 }
 
+/*
+ * Drops the references of a table's entries.  Only the groups of slots
+ * frame_info.present names can hold present entries (validate and
+ * mm_update_entry keep it), so an exiting process's mostly empty tables
+ * cost a few groups each, not a scan of 512 slots.
+ */
 static void devalidate(uint32_t mfn, enum pgt type)
 {
     pte_t *t = map_frame(mfn);
     unsigned n = guest_slots(type);
-    for (unsigned i = next_present(t, 0, n); i < n; i = next_present(t, i + 1, n))
-        put_entry(type, t[i]);
+    for (uint32_t g = ft[mfn].present; g; g &= g - 1) {
+        unsigned first = 16 * (unsigned)__builtin_ctz(g), end = first + 16 < n ? first + 16 : n;
+        for (unsigned i = next_present(t, first, end); i < end; i = next_present(t, i + 1, end))
+            put_entry(type, t[i]);
+    }
+    ft[mfn].present = 0;
     unmap_frame(t);
 }
 
@@ -325,6 +342,8 @@ int mm_update_entry(struct domain *d, uint64_t ptr, uint64_t val)
     pte_t *t = upd_map(mfn);
     uint64_t old = t[slot];
     t[slot] = val;
+    if (val & RV_PTE_P)
+        fi->present |= PRESENT_GROUP(slot);
     put_entry(type, old);
     if (type == PGT_L3 && mfn == d->base_mfn && d == current)
         write_cr3(d->cr3); /* PDPTEs are cached at MOV CR3 only (SDM Vol. 3A 4.4.1) */

@@ -17,6 +17,8 @@ struct frame_info {
     uint8_t flags;       /* FI_* */
     uint32_t type_count; /* references that need the type: mappings, pins, base */
     uint32_t ref_count;  /* every reference: typed ones and read-only mappings */
+    uint32_t present;    /* while a table: bit g set if slots 16g..16g+15 may hold a
+                          * present entry (never clear when one does: mm.c) */
 };
 #define FI_PINNED 1
 #define FI_VALIDATING 2

@@ -49,11 +49,12 @@
 
 struct domain domains[MAX_DOMAINS] __attribute__((aligned(4096)));
 struct domain *current;
+uint32_t domain_slots; /* a high-water mark (domain_alloc): the scans below stop at it */
 static struct context *sched_ctx;
 static unsigned rr_next;
 uint64_t sched_quantum_ns = 10000000ull;
 static uint64_t period_start;
-static int need_resched; /* a domain woke that is owed the CPU more than the running one */
+int need_resched; /* a domain woke that is owed the CPU more than the running one */
 static int resched_owed; /* ... and waits for the running one's rate limit */
 static int scrub_owed;    /* a domain was preempted for the scrub: it gets a slice */
 static uint64_t scrub_until; /* the scrub's slice runs on until then, domains or not */
@@ -84,7 +85,7 @@ void vcpu_prepare(struct domain *d, uint32_t entry, uint32_t esp, uint32_t esi)
     /* A domain built while others run (a restart) starts level with the
      * least of them: at 0 it would own the CPU until it caught up. */
     uint64_t least = ~0ull;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (&domains[i] != d && alive(&domains[i]) && domains[i].vruntime < least)
             least = domains[i].vruntime;
     d->vruntime = least == ~0ull ? 0 : least;
@@ -124,7 +125,7 @@ static void account(struct domain *d, uint64_t now)
     uint64_t ran = now - d->acct_start;
     d->cpu_ns += ran;
     d->period_ns += ran;
-    d->vruntime += ran * WEIGHT_UNIT / d->weight;
+    d->vruntime += d->weight == WEIGHT_UNIT ? ran : ran * WEIGHT_UNIT / d->weight; /* no 64-bit division */
     d->acct_start = now;
 }
 
@@ -133,15 +134,15 @@ static void new_period(uint64_t now)
     if (now < period_start + CAP_PERIOD_NS)
         return;
     period_start = now;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         domains[i].period_ns = 0;
 }
 
-static void switch_in(struct domain *d)
+static void switch_in(struct domain *d, uint64_t now)
 {
     current = d;
     d->state = DOM_RUNNING;
-    d->run_start = d->acct_start = now_ns();
+    d->run_start = d->acct_start = now;
     d->stats.schedules++;
     need_resched = 0;
     resched_owed = 0;
@@ -177,15 +178,16 @@ static struct domain *pick(void)
 {
     struct domain *best = 0;
     for (int pass = 0; pass < 2 && !best; pass++) {
-        for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-            struct domain *d = &domains[(rr_next + i) % MAX_DOMAINS];
+        for (unsigned i = 0; i < domain_slots; i++) {
+            unsigned j = rr_next + i; /* rr_next <= domain_slots */
+            struct domain *d = &domains[j >= domain_slots ? j - domain_slots : j];
             if (!eligible(d) || (pass == 0 && d->yielded))
                 continue;
             if (!best || d->vruntime < best->vruntime)
                 best = d;
         }
     }
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         domains[i].yielded = 0;
     if (best)
         rr_next = (unsigned)(best - domains) + 1;
@@ -194,7 +196,7 @@ static struct domain *pick(void)
 
 static int others_eligible(const struct domain *self)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (&domains[i] != self && eligible(&domains[i]))
             return 1;
     return 0;
@@ -202,7 +204,7 @@ static int others_eligible(const struct domain *self)
 
 static int any_alive(void)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (alive(&domains[i]))
             return 1;
     return 0;
@@ -210,7 +212,7 @@ static int any_alive(void)
 
 static void reap(void)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         struct domain *d = &domains[i];
         if (d->state != DOM_DEAD)
             continue;
@@ -227,13 +229,15 @@ static uint64_t earlier(uint64_t a, uint64_t b)
     return !a ? b : !b ? a : a < b ? a : b;
 }
 
+static uint64_t armed; /* the deadline the timer device is armed for, 0 = none */
+
 /* The next moment the monitor must act: a guest timer or poll timeout, the
  * end of the running domain's quantum, or the end of a cap period. */
 void timer_reprogram(void)
 {
     uint64_t next = 0;
     int waiting_on_cap = 0;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         struct domain *d = &domains[i];
         if (!alive(d))
             continue;
@@ -249,7 +253,21 @@ void timer_reprogram(void)
         next = earlier(next, current->run_start + sched_ratelimit_ns);
     if (waiting_on_cap || (current && current->cap))
         next = earlier(next, period_start + CAP_PERIOD_NS);
-    timer_device_program(next);
+    armed = next;
+    timer_device_program(next); /* takes the time last: guest timers are not made late */
+}
+
+/* The timer must fire by t: arm it if what it is armed for is later.  An
+ * armed deadline already past has its interrupt pending (the monitor runs
+ * with IF = 0), and that interrupt reprograms it.  now is the caller's
+ * now_ns(), a little old: only for a quantum's end, which may be late by
+ * that much. */
+static void timer_arm_by(uint64_t t, uint64_t now)
+{
+    if (!armed || t < armed) {
+        armed = t;
+        timer_device_program_at(t, now);
+    }
 }
 
 static void make_runnable(struct domain *d);
@@ -293,7 +311,7 @@ void sched_check_resched(void)
 /* Guest timers and poll timeouts that are due. */
 static void fire_due(uint64_t now)
 {
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         struct domain *d = &domains[i];
         if (!alive(d))
             continue;
@@ -328,7 +346,7 @@ static int scrub_should_stop(void)
     fire_due(now);
     if (now < scrub_until)
         return 0;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         if (eligible(&domains[i]))
             return 1;
     return 0;
@@ -346,8 +364,9 @@ __attribute__((noreturn)) void sched_start(void)
         }
         if (any_alive() || scrub_needed()) /* a dead domain's memory, between picks */
             scrub_some(now_ns() < scrub_until ? ~0u : SCRUB_CHUNK, scrub_should_stop);
-        new_period(now_ns());
-        fire_due(now_ns()); /* due timers, even if their interrupt is still pending */
+        uint64_t now = now_ns();
+        new_period(now);
+        fire_due(now); /* due timers, even if their interrupt is still pending */
         struct domain *d = pick();
         if (!d) {
             /* Nothing will run again: the frames need no scrub (scrub.c). */
@@ -366,7 +385,7 @@ __attribute__((noreturn)) void sched_start(void)
             cli();
             continue;
         }
-        switch_in(d);
+        switch_in(d, now);
         timer_reprogram();
         swtch(&sched_ctx, d->ctx);
         switch_out(d);
@@ -424,11 +443,13 @@ int sched_poll(struct domain *d, const uint32_t *ports, uint32_t n, uint64_t tim
  * others'. */
 static void make_runnable(struct domain *d)
 {
-    uint64_t least = ~0ull;
+    uint64_t least = ~0ull, now = 0;
     int competes = current && current != d;
-    if (competes)
-        account(current, now_ns()); /* its virtual time up to now, not its last tick */
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    if (competes) {
+        now = now_ns();
+        account(current, now); /* its virtual time up to now, not its last tick */
+    }
+    for (unsigned i = 0; i < domain_slots; i++)
         if (&domains[i] != d && (domains[i].state == DOM_RUNNABLE || domains[i].state == DOM_RUNNING) &&
             domains[i].vruntime < least)
             least = domains[i].vruntime;
@@ -438,12 +459,18 @@ static void make_runnable(struct domain *d)
     d->state = DOM_RUNNABLE;
     if (competes) {
         if (d->vruntime < current->vruntime) {
-            if (now_ns() - current->run_start >= sched_ratelimit_ns)
+            if (now - current->run_start >= sched_ratelimit_ns)
                 need_resched = 1;
             else
                 resched_owed = 1; /* timer_reprogram arms the end of the rate limit */
         }
-        timer_reprogram(); /* the running domain has a competitor now: arm its quantum */
+        /* The running domain has a competitor now: arm the end of its
+         * quantum, unless the timer fires sooner anyway (the whole
+         * recomputation only when the rate limit is owed). */
+        if (resched_owed)
+            timer_reprogram();
+        else
+            timer_arm_by(current->run_start + sched_quantum_ns, now);
     }
 }
 
@@ -483,11 +510,11 @@ __attribute__((noreturn)) void sched_leave_dead(void)
 void sched_print_table(void)
 {
     uint64_t total = 0;
-    for (unsigned i = 0; i < MAX_DOMAINS; i++)
+    for (unsigned i = 0; i < domain_slots; i++)
         total += domains[i].cpu_ns;
     static const char *const st[] = { "free", "runnable", "running", "blocked", "dead" };
     kprintf("(rv) dom name                     state     weight cap  cpu ms    cpu %%\n");
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < domain_slots; i++) {
         const struct domain *d = &domains[i];
         if (!alive(d))
             continue;

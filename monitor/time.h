@@ -21,6 +21,7 @@ void time_publish(struct domain *d);  /* refresh d's vcpu_info.time and wall clo
 /* The timer device: one interrupt at (or soon after) deadline ns, or none (0). */
 void timer_device_init(void);
 void timer_device_program(uint64_t deadline);
+void timer_device_program_at(uint64_t deadline, uint64_t now); /* now: now_ns() just taken */
 const char *timer_device_name(void);
 void timer_device_ack(void);
 /* An AP's local APIC: enabled, all LVTs masked (smp.c). */

@@ -35,6 +35,7 @@
 
 static volatile uint32_t *apic;
 static uint32_t apic_khz;    /* timer ticks per ms, divide by 16 */
+static uint32_t apic_mul;    /* timer ticks per ns, 0.32 fixed point, rounded up */
 
 static uint32_t rd(uint32_t reg) { return apic[reg / 4]; }
 static void wr(uint32_t reg, uint32_t v) { apic[reg / 4] = v; }
@@ -106,6 +107,7 @@ void timer_device_init(void)
     apic_khz = best / 10;
     if (!apic_khz)
         panic("local APIC timer does not count");
+    apic_mul = (uint32_t)((((uint64_t)apic_khz << 32) + 999999u) / 1000000u); /* < 1 GHz: fits */
     mlog("timer: local APIC one-shot, %u kHz\n", apic_khz);
 }
 
@@ -143,17 +145,18 @@ const char *timer_device_name(void)
     return apic ? "local APIC" : "PIT";
 }
 
-void timer_device_program(uint64_t deadline)
+static inline __attribute__((always_inline)) void program(uint64_t deadline, uint64_t now)
 {
     if (!deadline) {
         if (apic)
             wr(APIC_TMICT, 0);
         return;
     }
-    uint64_t now = now_ns();
     uint64_t delta = deadline > now ? deadline - now : 1000;
     if (apic) {
-        uint64_t ticks = delta * apic_khz / 1000000u;
+        /* a multiply, not a 64-bit division, for the deadlines of every switch */
+        uint64_t ticks = delta < 0x100000000ull ? ((uint64_t)(uint32_t)delta * apic_mul + 0xffffffffu) >> 32
+                                                : delta * apic_khz / 1000000u;
         wr(APIC_TMICT, ticks == 0 ? 1 : ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
         return;
     }
@@ -165,6 +168,16 @@ void timer_device_program(uint64_t deadline)
     outb(0x43, 0x30); /* channel 0, lo/hi, mode 0 */
     outb(0x40, count & 0xff);
     outb(0x40, (uint8_t)(count >> 8));
+}
+
+void timer_device_program(uint64_t deadline)
+{
+    program(deadline, deadline ? now_ns() : 0);
+}
+
+void timer_device_program_at(uint64_t deadline, uint64_t now)
+{
+    program(deadline, now);
 }
 
 void timer_device_ack(void)

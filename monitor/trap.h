@@ -44,7 +44,8 @@ struct context;
 void swtch(struct context **save, struct context *load);
 extern uint32_t fsgs_stale; /* FS/GS must be reloaded on the hypercall exit */
 void hypercall_entry(void);
-int hypercall_entry_c(struct trap_frame *f);
+__attribute__((regparm(3))) int hypercall_entry_c(uint32_t nr, const uint32_t *a,
+                                                   struct trap_frame *f);
 int guest_copy_raw(void *dst, const void *src, uint32_t n);
 void reload_segments(void);
 

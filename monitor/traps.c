@@ -256,23 +256,8 @@ void trap_dispatch(struct trap_frame *f)
     }
 }
 
-/*
- * int 0x82 enters here (entry.asm hypercall_entry), with the guest's FS and
- * GS still loaded.  The same work as trap_dispatch for a hypercall; the
- * answer says whether the exit must reload FS and GS from the frame.
- */
+/* FS/GS must be reloaded on the hypercall exit (hypercall.c, gdt.c, swtch). */
 uint32_t fsgs_stale;
-
-int hypercall_entry_c(struct trap_frame *f)
-{
-    uint32_t fs = f->fs, gs = f->gs;
-    fsgs_stale = 0;
-    current->frame = f;
-    hypercall_dispatch(current, f);
-    sched_check_resched();
-    evtchn_deliver(current, f);
-    return fsgs_stale || fs != f->fs || gs != f->gs;
-}
 
 /*
  * The double-fault task (gdt.c, idt.c).  The task switch saved the state
