@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+from hostcheck import Tally
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
 EXIT_DEVICE = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -49,16 +51,8 @@ def boot(modules, device=True, timeout=60, until=None):
         return status, text
 
 
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    print(("PASS " if ok else "FAIL ") + what + ("" if ok else ": " + detail))
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+TALLY = Tally()
+check = TALLY.check
 
 
 def outcome(text):
@@ -93,8 +87,7 @@ def main():
           "no isa-debug-exit: the monitor says so", text.strip().splitlines()[-1] if text.strip() else "no output")
     check(outcome(text) == (3, "d1 demo exit poweroff code 3"), "no isa-debug-exit: the outcome line still printed",
           repr(outcome(text)))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return TALLY.summary()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ import sys
 import tempfile
 import time
 
+from hostcheck import Tally
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARGS = [a for a in sys.argv[1:] if a != "--no-bochs"]
 NO_BOCHS = "--no-bochs" in sys.argv[1:]
@@ -42,16 +44,8 @@ STARTED = re.compile(r"^\(rv\) smp: cpu (\d+) apic (\d+): started, parked \(gdt 
 LISTED = re.compile(r"^\(rv\) smp: (\d+) CPUs? in the (ACPI MADT|MP table), APIC ids ([\d ]+)$", re.M)
 ONLINE = re.compile(r"^\(rv\) smp: (\d+) of (\d+) CPUs online", re.M)
 
-passed = failed = skipped = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    print(("PASS " if ok else "FAIL ") + what + ("" if ok else ": " + detail))
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+TALLY = Tally()
+check = TALLY.check
 
 
 def wait(p, serial, timeout):
@@ -161,18 +155,14 @@ def main():
     check(len(STARTED.findall(text)) == 1 and "(rv) smp: 2 of 3 CPUs online" in text and guest_passed(text),
           "apic-extra=7: the real AP still starts, the guest still passes", text[-600:])
 
-    global skipped
     text = None if NO_BOCHS else bochs(2)
     if NO_BOCHS:
-        print("SKIP bochs cpu: count=2: --no-bochs (make check-tcg)")
-        skipped += 1
+        TALLY.skip("bochs cpu: count=2", "--no-bochs (make check-tcg)")
     elif text is None:
-        print("SKIP bochs cpu: count=2: bochs or grub-mkrescue missing (tools/setup.sh bochs)")
-        skipped += 1
+        TALLY.skip("bochs cpu: count=2", "bochs or grub-mkrescue missing (tools/setup.sh bochs)")
     else:
         check_all_started("bochs count=2", text, 2)
-    print("%d passed, %d failed" % (passed, failed) + (", %d skipped" % skipped if skipped else ""))
-    return 1 if failed else 0
+    return TALLY.summary()
 
 
 if __name__ == "__main__":

@@ -125,3 +125,13 @@ int rvt_probe_segment_limits(void)
     rvt_log("segment limits %s", enforced ? "enforced" : "not enforced (no #GP past the limit)");
     return enforced;
 }
+
+uint32_t rvt_sum_words(uint32_t lo, uint32_t hi, uint32_t mask_even)
+{
+    uint32_t s = 0;
+    for (uint32_t va = lo; va < hi; va += 8) {
+        s = (s << 5 | s >> 27) ^ (*(const volatile uint32_t *)va & mask_even);
+        s = (s << 5 | s >> 27) ^ *(const volatile uint32_t *)(va + 4);
+    }
+    return s;
+}

@@ -102,4 +102,12 @@ int rvt_expect_fault(unsigned vector, void (*fn)(void *), void *arg, struct rv_t
 #define RVT_PROBE_GDT_INDEX (RV_GDT_GUEST_ENTRIES - 1)
 int rvt_probe_segment_limits(void);
 
+/*
+ * A checksum of the words in [lo, hi) (8-byte steps; each even word ANDed
+ * with mask_even first, so a witness can ignore the accessed and dirty
+ * bits the CPU sets in its own page-table entries).  Witnesses and the
+ * fuzzer use it to see whether memory they own changed.
+ */
+uint32_t rvt_sum_words(uint32_t lo, uint32_t hi, uint32_t mask_even);
+
 #endif

@@ -61,27 +61,17 @@ static uint32_t seed, ncalls, errs[NERR], per_nr[RV_NR_HYPERCALLS + 1], ok_calls
 static char why[200];
 static uint32_t ro_seed, pt_sum0, ro_sum0, code_sum0, base0, call_no;
 
-static uint32_t sum_words(uint32_t lo, uint32_t hi, uint32_t mask_even)
-{
-    uint32_t s = 0;
-    for (uint32_t va = lo; va < hi; va += 8) {
-        s = (s << 5 | s >> 27) ^ (*(const volatile uint32_t *)va & mask_even);
-        s = (s << 5 | s >> 27) ^ *(const volatile uint32_t *)(va + 4);
-    }
-    return s;
-}
-
 static uint32_t pt_sum(void) /* A and D masked: the CPU sets them (L3 bit 5: the monitor clears it) */
 {
     uint32_t s = 0;
     for (uint32_t k = 0; k < fz.nr_pt; k++)
-        s = s * 31 + sum_words(fz.pt_va[k], fz.pt_va[k] + RV_PAGE_SIZE, ~(uint32_t)(RV_PTE_A | RV_PTE_D));
+        s = s * 31 + rvt_sum_words(fz.pt_va[k], fz.pt_va[k] + RV_PAGE_SIZE, ~(uint32_t)(RV_PTE_A | RV_PTE_D));
     return s;
 }
 
 static uint32_t code_sum(void)
 {
-    return sum_words(rv_start_info->virt_base, (uint32_t)rv_hypercall_page + RV_PAGE_SIZE, ~0u);
+    return rvt_sum_words(rv_start_info->virt_base, (uint32_t)rv_hypercall_page + RV_PAGE_SIZE, ~0u);
 }
 
 static _Noreturn void fz_fail(const struct fz_call *c, long r, const char *what)
@@ -127,7 +117,7 @@ static void check_invariants(const struct fz_call *c, long r)
 static void check_periodic(const struct fz_call *c, long r)
 {
     check_invariants(c, r);
-    if (sum_words(fz_page(FZ_RO_PAGE), fz_page(FZ_RO_PAGE + 1), ~0u) != ro_sum0) {
+    if (rvt_sum_words(fz_page(FZ_RO_PAGE), fz_page(FZ_RO_PAGE + 1), ~0u) != ro_sum0) {
         uint32_t va = fz_page(FZ_RO_PAGE);
         fz_seed(ro_seed);
         while (va < fz_page(FZ_RO_PAGE + 1) && *(volatile uint32_t *)va == (fz_rand() | 0x80000000u))
@@ -310,7 +300,7 @@ void test_main(void)
     scramble_scratch();
     pt_sum0 = pt_sum();
     snap_pt();
-    ro_sum0 = sum_words(fz_page(FZ_RO_PAGE), fz_page(FZ_RO_PAGE + 1), ~0u);
+    ro_sum0 = rvt_sum_words(fz_page(FZ_RO_PAGE), fz_page(FZ_RO_PAGE + 1), ~0u);
     code_sum0 = code_sum();
     base0 = mt_stats().base_mfn;
     rvt_log("seed %u, %u calls, %u page-table frames, region at 0x%x", seed, ncalls, fz.nr_pt, fz.region);

@@ -57,23 +57,13 @@ static uint32_t schedules(void)
     return vs.schedules;
 }
 
-static uint32_t sum_words(uint32_t lo, uint32_t hi, uint32_t mask_even)
-{
-    uint32_t s = 0;
-    for (uint32_t va = lo; va < hi; va += 8) {
-        s = (s << 5 | s >> 27) ^ (*(const volatile uint32_t *)va & mask_even);
-        s = (s << 5 | s >> 27) ^ *(const volatile uint32_t *)(va + 4);
-    }
-    return s;
-}
-
 /* Code and hypercall page, start_info, page tables (A and D masked). */
 static uint32_t constant_sum(void)
 {
     const struct rv_start_info *si = rv_start_info;
-    uint32_t s = sum_words(si->virt_base, (uint32_t)rv_hypercall_page + RV_PAGE_SIZE, ~0u);
-    s ^= sum_words((uint32_t)si, (uint32_t)si + RV_PAGE_SIZE, ~0u) * 3;
-    s ^= sum_words(si->pt_base, si->pt_base + si->nr_pt_frames * RV_PAGE_SIZE,
+    uint32_t s = rvt_sum_words(si->virt_base, (uint32_t)rv_hypercall_page + RV_PAGE_SIZE, ~0u);
+    s ^= rvt_sum_words((uint32_t)si, (uint32_t)si + RV_PAGE_SIZE, ~0u) * 3;
+    s ^= rvt_sum_words(si->pt_base, si->pt_base + si->nr_pt_frames * RV_PAGE_SIZE,
                    ~(uint32_t)(RV_PTE_A | RV_PTE_D)) * 7;
     return s;
 }
