@@ -274,7 +274,7 @@ static int32_t ctl_getinfo(uint32_t id, uint32_t arg)
         fill_info(t, &info);
     else {
         uint32_t i = 0, n = nr_exits < EXIT_RECORDS ? nr_exits : EXIT_RECORDS;
-        while (i < n && (!id || exits[i].domid != id))
+        while (i < n && exits[i].domid != id) /* ids start at 1: 0 is never found */
             i++;
         if (i == n)
             return guest_writable(arg, sizeof(info)) ? -RV_ESRCH : -RV_EFAULT;

@@ -62,6 +62,7 @@ static void create_and_wait(void)
     RVT_EXPECT_RC(ctl(RV_DOMCTL_DESTROY, (unsigned)id, 0, 0), 0, "DESTROY of the zombie");
     check_info((uint32_t)id, &i, RV_DOMSTATE_DEAD, "GETINFO after DESTROY");
     RVT_EXPECT_EQ(i.exit_code, 7, "exit code from the exit record");
+    RVT_EXPECT_RC(ctl(RV_DOMCTL_GETINFO, 0, &i, 0), -RV_ESRCH, "GETINFO of domain 0 with an exit record kept");
     RVT_EXPECT_RC(ctl(RV_DOMCTL_DESTROY, (unsigned)id, 0, 0), -RV_ESRCH, "DESTROY of a domain gone");
     long id2 = create_kid(KID_OPTS("kid-b", "exit=0"), "second create");
     RVT_EXPECT_TRUE(id2 > id, "ids are not reused");
